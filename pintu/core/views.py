@@ -1,0 +1,47 @@
+"""Pages every user shares: home, health check, audit log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from pintu import __version__
+from pintu.core.models import AuditEvent
+from pintu.org import access
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers and `make run`'s users."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception as error:  # the health check reports any failure instead of raising
+        return JsonResponse(
+            {"status": "error", "database": str(error), "version": __version__}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": database, "version": __version__})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return redirect("sop-catalogue")
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not access.can_read_audit_log(request.user):
+        raise PermissionDenied
+    events = AuditEvent.objects.select_related("actor", "unit")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "action": action})

@@ -1,0 +1,55 @@
+"""Organisation pages: the unit tree and each unit's working calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from pintu.org import access, selectors, services
+from pintu.org.calendar import WEEKDAYS
+from pintu.org.forms import ClosureForm
+from pintu.org.models import Unit
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "org/unit_list.html", {"tree": selectors.unit_tree()})
+
+
+@login_required
+def unit_calendar(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_object_or_404(Unit, code=code)
+    can_manage = access.can_manage_calendar(request.user, unit)
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            services.closure_add(actor=request.user, unit=unit, **form.cleaned_data)
+            messages.success(request, _("Closure saved."))
+            return redirect("unit-calendar", code=unit.code)
+    try:
+        year = int(request.GET.get("year", date.today().year))
+    except ValueError:
+        year = date.today().year
+    calendar = selectors.calendar_for_unit(unit, [year])
+    hours = [
+        (_(name), entry) for name, entry in zip(WEEKDAYS, calendar.weekly_hours, strict=True)
+    ]
+    context = {
+        "unit": unit,
+        "year": year,
+        "hours": hours,
+        "time_zone": calendar.time_zone,
+        "holidays": selectors.holidays_in([year]),
+        "closures": unit.closures.filter(start_date__year__lte=year, end_date__year__gte=year),
+        "can_manage": can_manage,
+        "form": form,
+    }
+    return render(request, "org/unit_calendar.html", context)

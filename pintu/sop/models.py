@@ -1,0 +1,103 @@
+"""The SOP catalogue: each loaded version of an SOP, its services, activities and KPIs.
+
+A changed definition file becomes a new row (a new revision); tickets point at the
+service type of the revision they started under, so they keep their procedure.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pintu.sop.definition import Definition
+
+
+class Sop(models.Model):
+    code = models.CharField(_("SOP number"), max_length=64, db_index=True)
+    revision = models.PositiveIntegerField(
+        _("revision"), help_text=_("1 for the first loaded version, then one more per change.")
+    )
+    version = models.CharField(_("version"), max_length=32)
+    title = models.CharField(_("title"), max_length=300)
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="sops")
+    approved_by = models.CharField(_("approved by"), max_length=300)
+    effective = models.DateField(_("date"))
+    definition = models.JSONField()
+    source_name = models.CharField(max_length=200)
+    source_sha256 = models.CharField(max_length=64)
+    is_current = models.BooleanField(default=True)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-revision"]
+        verbose_name = "SOP"
+        verbose_name_plural = "SOP"
+        constraints = [
+            models.UniqueConstraint(fields=["code", "revision"], name="sop_unique_revision"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(is_current=True), name="sop_one_current_per_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def parsed(self) -> Definition:
+        return Definition.from_json(self.definition)
+
+
+class ServiceType(models.Model):
+    sop = models.ForeignKey(Sop, on_delete=models.PROTECT, related_name="service_types")
+    key = models.SlugField(max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    first_response = models.CharField(_("first response target"), max_length=16)
+    resolution = models.CharField(_("resolution target"), max_length=16)
+    clock = models.CharField(max_length=16, default="working")
+    kpi_code = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["sop", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sop", "key"], name="service_type_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Activity(models.Model):
+    sop = models.ForeignKey(Sop, on_delete=models.CASCADE, related_name="activity_rows")
+    key = models.SlugField(max_length=64)
+    position = models.PositiveIntegerField()
+    actor = models.CharField(max_length=64)
+    description = models.TextField()
+    time_standard = models.CharField(_("time standard (Mutu Baku)"), max_length=16, blank=True)
+    output = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["sop", "position"]
+        verbose_name_plural = "activities"
+        constraints = [
+            models.UniqueConstraint(fields=["sop", "key"], name="activity_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.description}"
+
+
+class Kpi(models.Model):
+    sop = models.ForeignKey(Sop, on_delete=models.CASCADE, related_name="kpi_rows")
+    code = models.CharField(max_length=32, db_index=True)
+    text = models.TextField()
+    measure = models.CharField(max_length=64)
+    params = models.JSONField(default=dict)
+    target = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["sop", "id"]
+        verbose_name = "KPI"
+        constraints = [models.UniqueConstraint(fields=["sop", "code"], name="kpi_unique_code")]
+
+    def __str__(self) -> str:
+        return self.code
