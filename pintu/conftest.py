@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,3 +48,62 @@ def personas(db: None) -> Personas:
         auditor=make_user("auditor", Role.AUDITOR, None),
         admin=make_user("admin", Role.ADMIN, None),
     )
+
+
+def require_peer(name: str, found: bool, why: str) -> None:
+    """Skip a test whose real peer is missing here; in CI (PINTU_REQUIRE_PEERS=1) fail it."""
+    if found:
+        return
+    message = f"{name} is not available: {why}"
+    if os.environ.get("PINTU_REQUIRE_PEERS") == "1":
+        pytest.fail(f"{message} (PINTU_REQUIRE_PEERS=1 forbids skipping)", pytrace=False)
+    pytest.skip(message)
+
+
+CHROMIUM = os.environ.get("PINTU_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    require_peer(
+        "Chromium",
+        Path(CHROMIUM).exists(),
+        f"{CHROMIUM} is missing; install Debian's chromium package",
+    )
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+    # make between page actions are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any, live_server: Any) -> Iterator[Any]:
+    context = chromium.new_context(base_url=live_server.url, locale="id-ID")
+    browser_page = context.new_page()
+    browser_page.set_default_timeout(15_000)
+    yield browser_page
+    context.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Keep a screenshot of what the test saw, under var/screenshots/."""
+    folder = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

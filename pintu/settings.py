@@ -160,6 +160,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("PINTU_STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("PINTU_MEDIA_ROOT", str(VAR_DIR / "media")))
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve straight from the apps' static folders when not collected (local runs, tests).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,7 +1,12 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CoreConfig(AppConfig):
     name = "pintu.core"
     label = "core"
     verbose_name = "Pintu core"
+
+    def ready(self) -> None:
+        # Periodic jobs register themselves when their app's tasks module is imported.
+        autodiscover_modules("tasks")

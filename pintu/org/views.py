@@ -10,11 +10,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pintu.org import access, selectors, services
-from pintu.org.calendar import WEEKDAYS
 from pintu.org.forms import ClosureForm
 from pintu.org.models import Unit
+
+
+WEEKDAY_NAMES = (
+    gettext_lazy("Monday"),
+    gettext_lazy("Tuesday"),
+    gettext_lazy("Wednesday"),
+    gettext_lazy("Thursday"),
+    gettext_lazy("Friday"),
+    gettext_lazy("Saturday"),
+    gettext_lazy("Sunday"),
+)
 
 
 @login_required
@@ -39,9 +50,7 @@ def unit_calendar(request: HttpRequest, code: str) -> HttpResponse:
     except ValueError:
         year = date.today().year
     calendar = selectors.calendar_for_unit(unit, [year])
-    hours = [
-        (_(name), entry) for name, entry in zip(WEEKDAYS, calendar.weekly_hours, strict=True)
-    ]
+    hours = list(zip(WEEKDAY_NAMES, calendar.weekly_hours, strict=True))
     context = {
         "unit": unit,
         "year": year,

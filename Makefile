@@ -1,0 +1,47 @@
+# Pintu: `make run` starts everything locally; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard pintu/locale/*/LC_MESSAGES/*.po))
+
+.PHONY: install run test lint typecheck check messages makemessages clean
+
+install: $(STAMP) $(MO_FILES)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pintu needs Python 3.11 or newer; this is " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+# Compiled with Babel so that no gettext binaries are needed on the machine.
+pintu/locale/%.mo: pintu/locale/%.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+run: install
+	$(BIN)/pintu migrate --noinput
+	$(BIN)/pintu sop load
+	$(BIN)/pintu seed demo
+	@echo "Pintu: http://127.0.0.1:8000  (health: http://127.0.0.1:8000/healthz)"
+	$(BIN)/pintu run 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check pintu
+	$(BIN)/ruff format --check pintu
+
+typecheck: install
+	$(BIN)/mypy pintu
+
+check: lint typecheck test
+
+# Refresh the message catalogue after changing UI strings (needs GNU gettext).
+makemessages: install
+	cd pintu && ../$(BIN)/pintu makemessages -l id --no-obsolete --ignore 'tests/*'
+
+clean:
+	rm -rf $(VENV) build *.egg-info

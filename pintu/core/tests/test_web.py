@@ -1,0 +1,112 @@
+"""Sign-in, lockout, health, language, and who may read the audit log."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth.hashers import identify_hasher
+from django.test import Client
+from django.urls import reverse
+
+from pintu.conftest import PASSWORD, Personas
+from pintu.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_200_with_json(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = json.loads(response.content)
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+
+
+def test_passwords_are_hashed_with_argon2(personas: Personas) -> None:
+    assert identify_hasher(personas.staff.password).algorithm == "argon2"
+
+
+def test_sign_in_and_out(client: Client, personas: Personas) -> None:
+    response = client.post(reverse("login"), {"username": "staf-si", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("sop-catalogue")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("sop-catalogue")).status_code == 302
+
+
+def test_logout_by_get_is_refused(client: Client, personas: Personas) -> None:
+    client.force_login(personas.staff)
+    assert client.get(reverse("logout")).status_code == 405
+
+
+def test_repeated_failures_lock_the_account_even_with_the_right_password(
+    client: Client, personas: Personas, settings
+) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "staf-si", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "staf-si", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_form_is_protected_by_csrf(personas: Personas) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("login"), {"username": "staf-si", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+def test_indonesian_is_the_default_language(client: Client) -> None:
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert 'lang="id"' in response.content.decode()
+    assert "Masuk ke Pintu" in response.content.decode()
+
+
+def test_english_can_be_chosen(client: Client) -> None:
+    client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    body = client.get(reverse("login")).content.decode()
+    assert 'lang="en"' in body
+    assert "Sign in to Pintu" in body
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("requester", 403),
+        ("staff", 403),
+        ("supervisor", 403),
+        ("head", 403),
+        ("auditor", 200),
+        ("admin", 200),
+    ],
+)
+def test_audit_log_is_for_auditors_and_admins(
+    client: Client, personas: Personas, persona: str, status: int
+) -> None:
+    client.force_login(getattr(personas, persona))
+    assert client.get(reverse("audit-log")).status_code == status
+
+
+def test_audit_log_shows_who_did_what(client: Client, personas: Personas) -> None:
+    client.force_login(personas.auditor)
+    body = client.get(reverse("audit-log"), {"action": "membership."}).content.decode()
+    assert "membership.grant" in body
+    assert "staf-si" in body
+    assert "user.create" not in body
+
+
+def test_audit_log_page_runs_a_fixed_number_of_queries(
+    client: Client, personas: Personas, django_assert_max_num_queries
+) -> None:
+    client.force_login(personas.auditor)
+    assert AuditEvent.objects.count() > 10
+    with django_assert_max_num_queries(8):
+        client.get(reverse("audit-log"))
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client: Client) -> None:
+    response = client.get(reverse("audit-log"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
