@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "pintu.core",
     "pintu.org",
     "pintu.sop",
+    "pintu.sla",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # WeasyPrint and fontTools narrate every PDF at INFO; keep their warnings only.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
     "root": {
         "handlers": ["console"],
         "level": env.choice(

@@ -39,7 +39,11 @@ class Activity:
     requirements: str = ""
     time_standard: str | None = None  # Mutu Baku time, a duration; None where the SOP is blank
     output: str = ""
+    # Where the flow goes after this step; empty means the next activity of the service.
     next: tuple[Branch, ...] = ()
+    # True for a step that closes its flow although more steps follow in the service's
+    # list, such as the grant and refuse alternatives of SDM.5.OT.02.02-5068 flow b.
+    end: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ class Definition:
     title: str
     unit: str  # unit code
     approved_by: str
-    effective: date
+    effective: date | None  # None where the original's date was lost
     purpose: tuple[str, ...]
     scope: tuple[str, ...]
     roles: tuple[Role, ...]
@@ -107,7 +111,12 @@ class Definition:
     legal_basis: tuple[str, ...] = ()
     equipment: tuple[str, ...] = ()
     qualifications: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()  # related parties (pihak yang terkait)
+    linked_sops: tuple[str, ...] = ()  # related procedures (keterkaitan)
+    supporting_documents: tuple[str, ...] = ()  # dokumen pendukung
+    # The roles the requester plays (pemohon, pengguna, mitra): their leading steps are
+    # done when the request arrives.
+    requester_roles: tuple[str, ...] = ()
 
     def role(self, key: str) -> Role:
         return next(role for role in self.roles if role.key == key)
@@ -117,7 +126,7 @@ class Definition:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["effective"] = self.effective.isoformat()
+        data["effective"] = self.effective.isoformat() if self.effective else None
         return data
 
     @classmethod
@@ -129,7 +138,7 @@ class Definition:
             title=data["title"],
             unit=data["unit"],
             approved_by=data["approved_by"],
-            effective=date.fromisoformat(data["effective"]),
+            effective=date.fromisoformat(data["effective"]) if data["effective"] else None,
             purpose=tuple(data["purpose"]),
             scope=tuple(data["scope"]),
             roles=tuple(Role(**role) for role in data["roles"]),
@@ -147,9 +156,7 @@ class Definition:
                 for service in data["services"]
             ),
             activities=tuple(
-                Activity(
-                    **{**activity, "next": tuple(Branch(**b) for b in activity["next"])}
-                )
+                Activity(**{**activity, "next": tuple(Branch(**b) for b in activity["next"])})
                 for activity in data["activities"]
             ),
             kpis=tuple(
@@ -162,12 +169,14 @@ class Definition:
                 for kpi in data["kpis"]
             ),
             records=tuple(Record(**record) for record in data["records"]),
-            **{
-                key: (tuple(data.get(key, ())) if key != "institution" and key != "warning"
-                      else data.get(key, ""))
-                for key in (
-                    "institution", "warning", "definitions", "legal_basis",
-                    "equipment", "qualifications", "related",
-                )
-            },
+            institution=data.get("institution", ""),
+            warning=data.get("warning", ""),
+            definitions=tuple(data.get("definitions", ())),
+            legal_basis=tuple(data.get("legal_basis", ())),
+            equipment=tuple(data.get("equipment", ())),
+            qualifications=tuple(data.get("qualifications", ())),
+            related=tuple(data.get("related", ())),
+            linked_sops=tuple(data.get("linked_sops", ())),
+            supporting_documents=tuple(data.get("supporting_documents", ())),
+            requester_roles=tuple(data.get("requester_roles", ())),
         )

@@ -18,11 +18,15 @@ class Sop(models.Model):
     revision = models.PositiveIntegerField(
         _("revision"), help_text=_("1 for the first loaded version, then one more per change.")
     )
-    version = models.CharField(_("version"), max_length=32)
+    version = models.CharField(
+        _("version"), max_length=32, blank=True, help_text=_("Empty where the SOP has none.")
+    )
     title = models.CharField(_("title"), max_length=300)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="sops")
     approved_by = models.CharField(_("approved by"), max_length=300)
-    effective = models.DateField(_("date"))
+    effective = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("Empty where the original's date was lost.")
+    )
     definition = models.JSONField()
     source_name = models.CharField(max_length=200)
     source_sha256 = models.CharField(max_length=64)
@@ -78,9 +82,7 @@ class Activity(models.Model):
     class Meta:
         ordering = ["sop", "position"]
         verbose_name_plural = "activities"
-        constraints = [
-            models.UniqueConstraint(fields=["sop", "key"], name="activity_unique_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["sop", "key"], name="activity_unique_key")]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.description}"
