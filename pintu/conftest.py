@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ import pytest
 from pintu.org import services
 from pintu.org.models import Role, Unit, User
 
-PASSWORD = "kata-sandi-uji-123"
+PASSWORD = "kata-sandi-uji-123"  # noqa: S105 (test personas only)
 
 
 @dataclass
@@ -27,9 +28,36 @@ class Personas:
     admin: User
 
 
+@pytest.fixture(autouse=True)
+def seeded_units(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush every table afterwards, migration-seeded units too;
+    put them back for the tests that follow (as a fresh migrate would have them)."""
+    if not request.node.get_closest_marker("django_db") and "db" not in request.fixturenames:
+        return
+    # The same helper pytest-django's own marker fixture uses; asking twice is harmless.
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+
+    if not apps.get_model("org", "Unit").objects.exists():
+        importlib.import_module("pintu.org.migrations.0002_seed_units").seed(apps, None)
+        importlib.import_module("pintu.org.migrations.0004_ticket_prefixes").set_prefixes(
+            apps, None
+        )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 is slow by design; tests other than the one that checks it hash quickly."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username: str, role: Role | None, unit_code: str | None) -> User:
     user = services.user_create(
-        actor=None, username=username, password=PASSWORD, full_name=username.title()
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        full_name=username.title(),
+        email=f"{username}@pintu.test",
     )
     if role is not None:
         unit = Unit.objects.get(code=unit_code) if unit_code else None
@@ -107,3 +135,26 @@ def screenshot(page: Any, name: str) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def sops(db: None) -> None:
+    """The five shipped SOPs, loaded through the real loader."""
+    from pintu.sop.services import DEFINITIONS_DIR, sop_load_dir
+
+    sop_load_dir(actor=None, directory=DEFINITIONS_DIR)
+
+
+def service(sop_code: str, key: str) -> Any:
+    from pintu.sop.models import ServiceType
+
+    return ServiceType.objects.select_related("sop__unit").get(
+        sop__code=sop_code, sop__is_current=True, key=key
+    )
+
+
+def fields_for(service_type: Any) -> dict[str, str]:
+    """A value for every field the service declares (the first choice where it has some)."""
+    definition = service_type.sop.parsed()
+    declared = next(s for s in definition.services if s.key == service_type.key).fields
+    return {f.key: (f.choices[0] if f.choices else f"isi {f.label}") for f in declared}

@@ -20,11 +20,11 @@ from pintu.core.env import Env, local_secret_key
 env = Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env.str("PINTU_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+VAR_DIR = Path(env.text("PINTU_VAR_DIR", str(BASE_DIR / "var"))).resolve()
 
 PINTU_ENV = env.choice("PINTU_ENV", "development", ("development", "production"))
 PRODUCTION = PINTU_ENV == "production"
-DEBUG = env.bool("PINTU_DEBUG", not PRODUCTION)
+DEBUG = env.flag("PINTU_DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("PINTU_DEBUG must be off when PINTU_ENV=production")
 
@@ -37,12 +37,12 @@ if PRODUCTION:
 else:
     SECRET_KEY = env.optional("PINTU_SECRET_KEY") or local_secret_key(VAR_DIR / "secret_key")
 
-ALLOWED_HOSTS = env.list(
+ALLOWED_HOSTS = env.items(
     "PINTU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("PINTU_ALLOWED_HOSTS must list the host names Pintu answers to")
-CSRF_TRUSTED_ORIGINS = env.list("PINTU_CSRF_TRUSTED_ORIGINS", [])
+CSRF_TRUSTED_ORIGINS = env.items("PINTU_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "pintu.org",
     "pintu.sop",
     "pintu.sla",
+    "pintu.desk",
+    "pintu.outbox",
 ]
 
 MIDDLEWARE = [
@@ -96,7 +98,7 @@ TEMPLATES = [
 ]
 
 # Database: SQLite by default; DATABASE_URL (postgres://...) for PostgreSQL.
-SQLITE_TIMEOUT = env.int("PINTU_SQLITE_TIMEOUT", 20, minimum=1)
+SQLITE_TIMEOUT = env.number("PINTU_SQLITE_TIMEOUT", 20, minimum=1)
 _database_url = env.optional("DATABASE_URL")
 if _database_url:
     try:
@@ -108,7 +110,10 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "pintu.sqlite3",
+            "NAME": str(VAR_DIR / "pintu.sqlite3"),
+            # Tests use a file too: an in-memory database locks whole tables and ignores
+            # the busy timeout, so it cannot show how two writers really behave.
+            "TEST": {"NAME": str(VAR_DIR / "test_pintu.sqlite3")},
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -142,8 +147,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failed sign-ins (django-axes), per user name and address.
-AXES_FAILURE_LIMIT = env.int("PINTU_LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("PINTU_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_FAILURE_LIMIT = env.number("PINTU_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.number("PINTU_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_RESET_ON_SUCCESS = True
@@ -158,9 +163,9 @@ TIME_ZONE = env.timezone("PINTU_TIME_ZONE", "Asia/Jakarta")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env.str("PINTU_STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT = Path(env.text("PINTU_STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env.str("PINTU_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_ROOT = Path(env.text("PINTU_MEDIA_ROOT", str(VAR_DIR / "media")))
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve straight from the apps' static folders when not collected (local runs, tests).
@@ -176,6 +181,39 @@ STORAGES = {
     },
 }
 
+# Attachments: a size limit and an allow-list of file types (by extension).
+PINTU_ATTACHMENT_MAX_BYTES = env.number("PINTU_ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+PINTU_ATTACHMENT_EXTENSIONS = env.items(
+    "PINTU_ATTACHMENT_TYPES",
+    [
+        "pdf",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "webp",
+        "txt",
+        "csv",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "odt",
+        "ods",
+        "odp",
+        "zip",
+    ],
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = PINTU_ATTACHMENT_MAX_BYTES + 1024 * 1024
+# When the assignee is warned: after this share of a deadline's span (default 2/3),
+# optionally per target, e.g. PINTU_SLA_WARN_BY_TARGET="15m:50,1mo:80" (percent).
+PINTU_SLA_WARN_FRACTION = env.number("PINTU_SLA_WARN_PERCENT", 0, minimum=0) / 100 or 2 / 3
+PINTU_SLA_WARN_BY_TARGET = env.percent_map("PINTU_SLA_WARN_BY_TARGET")
+if PINTU_SLA_WARN_FRACTION > 1:
+    raise ImproperlyConfigured("PINTU_SLA_WARN_PERCENT must be at most 100")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Production hardening; every switch can be turned off behind a TLS-terminating proxy
@@ -183,13 +221,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
-SECURE_SSL_REDIRECT = env.bool("PINTU_SECURE_SSL_REDIRECT", PRODUCTION)
-SECURE_HSTS_SECONDS = env.int("PINTU_HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
+SECURE_SSL_REDIRECT = env.flag("PINTU_SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env.number("PINTU_HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("PINTU_BEHIND_PROXY", False):
+if env.flag("PINTU_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -201,6 +239,7 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
     "root": {
         "handlers": ["console"],

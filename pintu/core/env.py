@@ -28,7 +28,7 @@ class Env:
             return None
         return value.strip()
 
-    def str(self, name: str, default: str) -> str:
+    def text(self, name: str, default: str) -> str:
         value = self._raw(name)
         return default if value is None else value
 
@@ -41,7 +41,7 @@ class Env:
             raise ImproperlyConfigured(f"{name} must be set: {why}")
         return value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, default: bool) -> bool:
         value = self._raw(name)
         if value is None:
             return default
@@ -54,7 +54,7 @@ class Env:
             f"{name}={value!r} is not a boolean: use one of 1/0, true/false, yes/no, on/off"
         )
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def number(self, name: str, default: int, *, minimum: int | None = None) -> int:
         value = self._raw(name)
         if value is None:
             return default
@@ -66,20 +66,35 @@ class Env:
             raise ImproperlyConfigured(f"{name}={number} is below the minimum of {minimum}")
         return number
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def items(self, name: str, default: list[str]) -> list[str]:
         value = self._raw(name)
         if value is None:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
 
+    def percent_map(self, name: str) -> dict[str, float]:
+        """``"15m:50,1mo:80"`` → ``{"15m": 0.5, "1mo": 0.8}``: a share per key."""
+        value = self._raw(name)
+        if value is None:
+            return {}
+        shares: dict[str, float] = {}
+        for item in value.split(","):
+            key, _, percent = item.strip().partition(":")
+            if not key or not percent.strip().isdigit() or not 0 < int(percent) <= 100:
+                raise ImproperlyConfigured(
+                    f"{name}: {item.strip()!r} should look like 15m:50 (a percent from 1 to 100)"
+                )
+            shares[key.strip()] = int(percent) / 100
+        return shares
+
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
-        value = self.str(name, default)
+        value = self.text(name, default)
         if value not in choices:
             raise ImproperlyConfigured(f"{name}={value!r} must be one of: {', '.join(choices)}")
         return value
 
     def timezone(self, name: str, default: str) -> str:
-        value = self.str(name, default)
+        value = self.text(name, default)
         try:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):

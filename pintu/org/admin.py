@@ -12,7 +12,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class PintuUserAdmin(UserAdmin):
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Pintu", {"fields": ("full_name", "phone", "identifier")}),
     )
     list_display = ["username", "full_name", "email", "phone", "is_active"]

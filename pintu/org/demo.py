@@ -11,7 +11,7 @@ from django.utils import timezone
 from pintu.org import services
 from pintu.org.models import Closure, Role, Unit, User
 
-DEMO_PASSWORD = "Demo-Pintu-2026"
+DEMO_PASSWORD = "Demo-Pintu-2026"  # noqa: S105 (printed for local demo runs)
 
 
 class DemoPerson(NamedTuple):

@@ -27,6 +27,15 @@ class Unit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    ticket_prefix = models.CharField(
+        _("ticket prefix"),
+        max_length=8,
+        blank=True,
+        help_text=_("Starts each request reference, e.g. SI for SI-26-00042; the code if empty."),
+    )
+    email = models.EmailField(
+        _("service e-mail address"), blank=True, help_text=_("The unit's helpdesk address.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -36,6 +45,10 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def reference_prefix(self) -> str:
+        return self.ticket_prefix or self.code
 
 
 class User(AbstractUser):

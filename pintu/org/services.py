@@ -80,7 +80,10 @@ def closure_add(
     if not reason.strip():
         raise ValidationError(_("Say why the unit is closed."))
     closure = Closure.objects.create(
-        unit=unit, start_date=start_date, end_date=end_date, reason=reason.strip(),
+        unit=unit,
+        start_date=start_date,
+        end_date=end_date,
+        reason=reason.strip(),
         created_by=actor,
     )
     audit_record(

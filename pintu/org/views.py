@@ -16,7 +16,6 @@ from pintu.org import access, selectors, services
 from pintu.org.forms import ClosureForm
 from pintu.org.models import Unit
 
-
 WEEKDAY_NAMES = (
     gettext_lazy("Monday"),
     gettext_lazy("Tuesday"),

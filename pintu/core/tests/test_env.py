@@ -13,27 +13,27 @@ from pintu.core.env import Env, local_secret_key
     [("1", True), ("true", True), ("Yes", True), ("on", True), ("0", False), ("off", False)],
 )
 def test_bool_accepts_the_usual_spellings(raw: str, expected: bool) -> None:
-    assert Env({"X": raw}).bool("X", not expected) is expected
+    assert Env({"X": raw}).flag("X", not expected) is expected
 
 
 def test_bool_rejects_anything_else_naming_the_variable() -> None:
     with pytest.raises(ImproperlyConfigured, match=r"PINTU_DEBUG='maybe' is not a boolean"):
-        Env({"PINTU_DEBUG": "maybe"}).bool("PINTU_DEBUG", False)
+        Env({"PINTU_DEBUG": "maybe"}).flag("PINTU_DEBUG", False)
 
 
 def test_blank_values_fall_back_to_the_default() -> None:
     env = Env({"A": "  ", "B": ""})
-    assert env.bool("A", True) is True
-    assert env.int("B", 7) == 7
-    assert env.str("A", "dflt") == "dflt"
+    assert env.flag("A", True) is True
+    assert env.number("B", 7) == 7
+    assert env.text("A", "dflt") == "dflt"
 
 
 def test_int_rejects_words_and_values_below_minimum() -> None:
     with pytest.raises(ImproperlyConfigured, match="not a whole number"):
-        Env({"N": "ten"}).int("N", 1)
+        Env({"N": "ten"}).number("N", 1)
     with pytest.raises(ImproperlyConfigured, match="below the minimum of 1"):
-        Env({"N": "0"}).int("N", 1, minimum=1)
-    assert Env({"N": "12"}).int("N", 1, minimum=1) == 12
+        Env({"N": "0"}).number("N", 1, minimum=1)
+    assert Env({"N": "12"}).number("N", 1, minimum=1) == 12
 
 
 def test_choice_lists_the_allowed_values() -> None:
@@ -48,7 +48,7 @@ def test_timezone_must_exist() -> None:
 
 
 def test_list_splits_on_commas_and_drops_blanks() -> None:
-    assert Env({"H": "a.example, b.example,,"}).list("H", []) == ["a.example", "b.example"]
+    assert Env({"H": "a.example, b.example,,"}).items("H", []) == ["a.example", "b.example"]
 
 
 def test_required_says_why() -> None:

@@ -19,8 +19,7 @@ def run_pintu(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPro
     environ = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("PINTU_")
-        and key not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if not key.startswith("PINTU_") and key not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     environ.update({"PINTU_VAR_DIR": str(tmp_path / "var"), **env})
     return subprocess.run(
@@ -96,7 +95,9 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path: Path) -> 
         "print(connection.transaction_mode)\n"
     )
     environ = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     environ.update(
         {"PINTU_VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "pintu.settings"}

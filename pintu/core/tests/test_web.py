@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from pintu.conftest import PASSWORD, Personas
 from pintu.core.models import AuditEvent
+from pintu.org import services
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +25,13 @@ def test_healthz_answers_200_with_json(client: Client) -> None:
     assert body["database"] == "ok"
 
 
-def test_passwords_are_hashed_with_argon2(personas: Personas) -> None:
-    assert identify_hasher(personas.staff.password).algorithm == "argon2"
+def test_passwords_are_hashed_with_argon2(settings) -> None:
+    from pintu import settings as pintu_settings
+
+    settings.PASSWORD_HASHERS = pintu_settings.PASSWORD_HASHERS
+    user = services.user_create(actor=None, username="baru", password="Rahasia-Sekali-9")
+    assert identify_hasher(user.password).algorithm == "argon2"
+    assert user.check_password("Rahasia-Sekali-9")
 
 
 def test_sign_in_and_out(client: Client, personas: Personas) -> None:

@@ -72,8 +72,11 @@ def test_access_helpers_per_role(personas: Personas) -> None:
 def test_a_closure_is_added_by_the_unit_head_with_an_audit_row(personas: Personas) -> None:
     si = Unit.objects.get(code="UPT-SI")
     closure = services.closure_add(
-        actor=personas.head, unit=si, start_date=date(2026, 12, 30),
-        end_date=date(2026, 12, 31), reason="Pemeliharaan ruang server",
+        actor=personas.head,
+        unit=si,
+        start_date=date(2026, 12, 30),
+        end_date=date(2026, 12, 31),
+        reason="Pemeliharaan ruang server",
     )
     event = AuditEvent.objects.get(action="closure.add")
     assert event.object_id == str(closure.pk) and event.unit == si
@@ -81,15 +84,20 @@ def test_a_closure_is_added_by_the_unit_head_with_an_audit_row(personas: Persona
     dates = selectors.non_working_dates(si, [2026])
     assert {date(2026, 12, 30), date(2026, 12, 31)} <= dates
     # Another unit stays open.
-    assert date(2026, 12, 30) not in selectors.non_working_dates(Unit.objects.get(code="P4M"), [2026])
+    assert date(2026, 12, 30) not in selectors.non_working_dates(
+        Unit.objects.get(code="P4M"), [2026]
+    )
 
 
 @pytest.mark.parametrize("persona", ["requester", "staff", "supervisor", "other_staff", "auditor"])
 def test_only_heads_and_admins_close_a_unit(personas: Personas, persona: str) -> None:
     with pytest.raises(PermissionDenied):
         services.closure_add(
-            actor=getattr(personas, persona), unit=Unit.objects.get(code="UPT-SI"),
-            start_date=date(2026, 12, 30), end_date=date(2026, 12, 30), reason="x",
+            actor=getattr(personas, persona),
+            unit=Unit.objects.get(code="UPT-SI"),
+            start_date=date(2026, 12, 30),
+            end_date=date(2026, 12, 30),
+            reason="x",
         )
 
 
@@ -98,12 +106,18 @@ def test_an_institution_wide_closure_is_for_admins_and_applies_everywhere(
 ) -> None:
     with pytest.raises(PermissionDenied):
         services.closure_add(
-            actor=personas.head, unit=None, start_date=date(2026, 7, 1),
-            end_date=date(2026, 7, 1), reason="Dies Natalis",
+            actor=personas.head,
+            unit=None,
+            start_date=date(2026, 7, 1),
+            end_date=date(2026, 7, 1),
+            reason="Dies Natalis",
         )
     services.closure_add(
-        actor=personas.admin, unit=None, start_date=date(2026, 7, 1),
-        end_date=date(2026, 7, 1), reason="Dies Natalis",
+        actor=personas.admin,
+        unit=None,
+        start_date=date(2026, 7, 1),
+        end_date=date(2026, 7, 1),
+        reason="Dies Natalis",
     )
     for code in ("UPT-SI", "P4M", "KS"):
         assert date(2026, 7, 1) in selectors.non_working_dates(Unit.objects.get(code=code), [2026])
@@ -112,8 +126,11 @@ def test_an_institution_wide_closure_is_for_admins_and_applies_everywhere(
 def test_a_closure_cannot_end_before_it_starts(personas: Personas) -> None:
     with pytest.raises(ValidationError):
         services.closure_add(
-            actor=personas.admin, unit=Unit.objects.get(code="UPT-SI"),
-            start_date=date(2026, 7, 2), end_date=date(2026, 7, 1), reason="x",
+            actor=personas.admin,
+            unit=Unit.objects.get(code="UPT-SI"),
+            start_date=date(2026, 7, 2),
+            end_date=date(2026, 7, 1),
+            reason="x",
         )
 
 
@@ -155,11 +172,16 @@ def test_calendar_page_shows_the_closure_form_only_to_those_who_may_use_it(
     client.force_login(personas.staff)
     page = client.get(url)
     assert page.status_code == 200 and "start_date" not in page.content.decode()
-    assert client.post(url, {"start_date": "2026-12-30", "end_date": "2026-12-30",
-                             "reason": "x"}).status_code == 403
+    assert (
+        client.post(
+            url, {"start_date": "2026-12-30", "end_date": "2026-12-30", "reason": "x"}
+        ).status_code
+        == 403
+    )
     client.force_login(personas.head)
     assert "start_date" in client.get(url).content.decode()
-    response = client.post(url, {"start_date": "2026-12-30", "end_date": "2026-12-30",
-                                 "reason": "Pemeliharaan"})
+    response = client.post(
+        url, {"start_date": "2026-12-30", "end_date": "2026-12-30", "reason": "Pemeliharaan"}
+    )
     assert response.status_code == 302
     assert "Pemeliharaan" in client.get(url + "?year=2026").content.decode()

@@ -522,4 +522,3 @@ def test_every_known_measure_says_in_one_line_what_it_computes() -> None:
     for name, spec in KNOWN_MEASURES.items():
         assert spec.doc and "\n" not in spec.doc, name
         assert spec.target in ("presence", "share", "count"), name
-

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("demo data is for local runs; PINTU_ENV is production", returncode=2)
         made = seed_demo()
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for person, created in made:
             where = person.unit or "semua unit"
             flag = "new" if created else "kept"

@@ -1,0 +1,174 @@
+"""Reads of tickets, always through the viewer's visibility, with a fixed query count."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from pintu.desk import access
+from pintu.desk.models import ACTIVE_STATUSES, Article, Step, Ticket
+from pintu.org.models import Unit
+from pintu.sla.calendars import CalendarCache
+from pintu.sla.clock import SlaState
+from pintu.sla.deadlines import SlaView, ticket_sla_state
+
+
+def tickets_visible_to(user: Any) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.all()
+    rule = access.visibility_filter(user)
+    return tickets if rule is None else tickets.filter(rule)
+
+
+def ticket_get(*, viewer: Any, reference: str) -> Ticket:
+    """The ticket, or 404 when it does not exist or the viewer may not see it."""
+    ticket = (
+        tickets_visible_to(viewer)
+        .select_related(
+            "unit", "service_type__sop", "requester", "contact", "assignee", "merged_into"
+        )
+        .filter(reference=reference)
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def ticket_conversation(*, viewer: Any, ticket: Ticket) -> list[Article]:
+    """The articles the viewer may read: requesters never see internal notes."""
+    articles = ticket.articles.select_related("author").prefetch_related("attachments")
+    if not access.can_work_in(viewer, ticket.unit) and not _reads_all(viewer):
+        articles = articles.exclude(kind=Article.Kind.NOTE)
+    return list(articles)
+
+
+def _reads_all(viewer: Any) -> bool:
+    from pintu.org import access as org_access
+
+    return org_access.can_read_everything(viewer)
+
+
+def ticket_steps(ticket: Ticket) -> list[Step]:
+    return list(ticket.steps.select_related("activity", "done_by").order_by("position"))
+
+
+@dataclass(frozen=True)
+class Row:
+    """A ticket as a list shows it: with its SLA state derived now."""
+
+    ticket: Ticket
+    sla: SlaView
+
+    @property
+    def state(self) -> SlaState:
+        return self.sla.overall
+
+
+QUEUE_FILTERS = ("status", "service", "door", "assignee", "sla", "q")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = ""  # a status, "active" (default) or "all"
+    service: str = ""  # a service type key
+    door: str = ""
+    assignee: str = ""  # a user id, "me" or "none"
+    sla: str = ""  # on_track, at_risk, breached
+    q: str = ""  # reference or subject text
+
+    @classmethod
+    def from_query(cls, query: Any) -> QueueFilter:
+        return cls(**{name: str(query.get(name, "")).strip() for name in QUEUE_FILTERS})
+
+
+def queue(
+    *, viewer: Any, unit: Unit, filters: QueueFilter, now: datetime, limit: int = 100
+) -> list[Row]:
+    """A unit's queue, next deadline first. A fixed number of queries whatever the size:
+    the tickets (one query with their joins) and the unit's calendar."""
+    if not (access.can_work_in(viewer, unit) or _reads_all(viewer)):
+        raise Http404
+    tickets = Ticket.objects.filter(unit=unit).select_related(
+        "unit", "service_type", "requester", "contact", "assignee"
+    )
+    if filters.status in ("", "active"):
+        tickets = tickets.filter(status__in=ACTIVE_STATUSES)
+    elif filters.status != "all":
+        tickets = tickets.filter(status=filters.status)
+    if filters.service:
+        tickets = tickets.filter(service_type__key=filters.service)
+    if filters.door:
+        tickets = tickets.filter(door=filters.door)
+    if filters.assignee == "me":
+        tickets = tickets.filter(assignee=viewer)
+    elif filters.assignee == "none":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        tickets = tickets.filter(assignee_id=int(filters.assignee))
+    if filters.q:
+        tickets = tickets.filter(reference__iexact=filters.q) | tickets.filter(
+            subject__icontains=filters.q
+        )
+    if filters.sla == "breached":
+        tickets = tickets.filter(next_due_at__lt=now)
+    tickets = tickets.order_by("next_due_at", "id")
+    rows = with_sla(list(tickets[: limit * 3 if filters.sla else limit]), now)
+    if filters.sla:
+        rows = [row for row in rows if row.state.value == filters.sla]
+    return rows[:limit]
+
+
+def with_sla(tickets: Sequence[Ticket], now: datetime) -> list[Row]:
+    calendars = CalendarCache()
+    rows = []
+    for ticket in tickets:
+        calendar = calendars.get(ticket.unit, timezone.localtime(ticket.received_at).year)
+        rows.append(
+            Row(
+                ticket=ticket,
+                sla=ticket_sla_state(
+                    calendar=calendar,
+                    received_at=ticket.received_at,
+                    first_response_due_at=ticket.first_response_due_at,
+                    resolution_due_at=ticket.resolution_due_at,
+                    first_response_at=ticket.first_response_at,
+                    resolved_at=ticket.resolved_at,
+                    now=now,
+                    first_response=ticket.service_type.first_response,
+                    resolution=ticket.service_type.resolution,
+                    clock=ticket.service_type.clock,
+                ),
+            )
+        )
+    return rows
+
+
+def requester_tickets(*, viewer: Any, now: datetime, limit: int = 100) -> list[Row]:
+    """The portal's "my requests": the viewer's own tickets, newest first."""
+    tickets = (
+        Ticket.objects.filter(requester=viewer)
+        .select_related("unit", "service_type")
+        .order_by("-received_at", "-id")[:limit]
+    )
+    return with_sla(list(tickets), now)
+
+
+def staff_units(viewer: Any) -> QuerySet[Unit]:
+    from pintu.org import access as org_access
+
+    if org_access.can_read_everything(viewer):
+        return Unit.objects.filter(calendar__isnull=False).order_by("code")
+    return Unit.objects.filter(pk__in=access.work_unit_ids(viewer)).order_by("code")
+
+
+def new_since(*, viewer: Any, unit: Unit, since: datetime) -> int:
+    """How many tickets arrived in ``unit`` after ``since`` (the queue's live check)."""
+    if not (access.can_work_in(viewer, unit) or _reads_all(viewer)):
+        raise Http404
+    return Ticket.objects.filter(unit=unit, created_at__gt=since).count()

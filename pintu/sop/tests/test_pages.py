@@ -1,0 +1,288 @@
+"""The SOP catalogue, the SOP page that reads like the paper document, and its PDF."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pintu.conftest import Personas, make_user
+from pintu.org.models import Role
+from pintu.sop.models import Sop
+from pintu.sop.tests.conftest import make_definition, save_sop
+
+pytestmark = pytest.mark.django_db
+
+EVERY_ROLE = ("requester", "staff", "other_staff", "supervisor", "head", "auditor", "admin")
+
+
+@pytest.fixture
+def staff_client(client: Client, db: None) -> Client:
+    client.force_login(make_user("staf-si", Role.STAFF, "UPT-SI"))
+    return client
+
+
+def page(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def table_row(body: str, cell: str) -> str:
+    """The table row of ``body`` that holds ``cell`` (a cell's text and closing tag)."""
+    at = body.index(cell if cell.endswith(">") else f">{cell}</td>")
+    return body[body.rindex("<tr", 0, at) : body.index("</tr>", at)]
+
+
+# Access
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("sop-catalogue"),
+        reverse("sop-detail", args=["PR.99.1"]),
+        reverse("sop-pdf", args=["PR.99.1"]),
+    ],
+)
+def test_anonymous_visitors_are_sent_to_sign_in(client: Client, sample_sop: Sop, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_every_signed_in_role_may_read_the_sop_pages(
+    client: Client, personas: Personas, sample_sop: Sop
+) -> None:
+    for persona in EVERY_ROLE:
+        client.force_login(getattr(personas, persona))
+        for url in [reverse("sop-catalogue"), reverse("sop-detail", args=[sample_sop.code])]:
+            assert client.get(url).status_code == 200, (persona, url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sop/PR.0.0/",
+        "/sop/PR.0.0/pdf",
+        "/sop/PR.99.1/?revision=9",
+        "/sop/PR.99.1/?revision=satu",
+        "/sop/PR.99.1/pdf?revision=9",
+    ],
+)
+def test_unknown_sop_or_revision_is_404(staff_client: Client, sample_sop: Sop, url: str) -> None:
+    assert staff_client.get(url).status_code == 404
+
+
+def test_pages_are_read_only(staff_client: Client, sample_sop: Sop) -> None:
+    assert staff_client.post(reverse("sop-detail", args=[sample_sop.code])).status_code == 405
+
+
+# Catalogue
+
+
+def test_catalogue_lists_current_sops_by_unit_with_their_counts(staff_client: Client) -> None:
+    save_sop(dataclasses.replace(make_definition("PR.99.1"), title="Versi lama"), is_current=False)
+    save_sop(make_definition("PR.99.1"), revision=2)
+    save_sop(make_definition("PR.13.2"), unit="P4M")
+    response = staff_client.get(reverse("sop-catalogue"))
+    body = response.content.decode()
+    assert "Versi lama" not in body
+    # P4M comes before UPT-SI, each under its unit's heading.
+    assert body.index('id="unit-P4M"') < body.index("PR.13.2") < body.index('id="unit-UPT-SI"')
+    assert body.index('id="unit-UPT-SI"') < body.index("PR.99.1")
+    assert f'href="{reverse("sop-detail", args=["PR.99.1"])}"' in body
+    assert 'datetime="2023-10-11"' in body
+    groups = [
+        (unit.code, [(e.sop.code, e.services, e.activities, e.kpis) for e in entries])
+        for unit, entries in response.context["groups"]
+    ]
+    assert groups == [("P4M", [("PR.13.2", 2, 8, 2)]), ("UPT-SI", [("PR.99.1", 2, 8, 2)])]
+
+
+def test_catalogue_says_when_nothing_is_loaded(staff_client: Client) -> None:
+    body = page(staff_client, reverse("sop-catalogue"))
+    assert "pintu sop load" in body
+
+
+def test_catalogue_query_count_does_not_grow_with_the_number_of_sops(
+    staff_client: Client, django_assert_max_num_queries: Callable[[int], Any]
+) -> None:
+    save_sop(make_definition("PR.1.1"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page(staff_client, reverse("sop-catalogue"))
+        return len(captured)
+
+    one = queries()
+    for number, unit in enumerate(["P4M", "PHK", "KS", "BAA", "UPT-SI"], start=2):
+        save_sop(make_definition(f"PR.{number}.1"), unit=unit)
+    assert queries() == one
+    with django_assert_max_num_queries(5):
+        page(staff_client, reverse("sop-catalogue"))
+
+
+# The SOP page
+
+
+def test_sop_page_reads_like_the_paper_document(staff_client: Client, sample_sop: Sop) -> None:
+    body = page(staff_client, reverse("sop-detail", args=[sample_sop.code]))
+    headings = ["1. Tujuan", "2. Ruang Lingkup", "3. Uraian Prosedur", "4. Penyimpanan Data"]
+    positions = [body.index(heading) for heading in headings]
+    assert positions == sorted(positions)
+    for text in [
+        "No.PR.99.1-V0",
+        "Prosedur Pengelolaan Akun Layanan Digital",
+        "UPT-SI",
+        "DIR",
+        "POLITEKNIK NEGERI BATAM",
+        "Memastikan setiap akademisi dapat menggunakan akun yang dibutuhkan",
+        "Pencatatan akun",
+    ]:
+        assert text in body
+
+
+def test_activity_table_names_actor_time_output_and_note(
+    staff_client: Client, sample_sop: Sop
+) -> None:
+    body = page(staff_client, reverse("sop-detail", args=[sample_sop.code]))
+    for heading in ["Kegiatan", "Pelaksana", "Mutu Baku", "Persyaratan/", "Waktu", "Output"]:
+        assert heading in body
+    assert "Keterangan" in body
+    row = table_row(body, "Mendapatkan pesan masuk.")
+    assert "Penanggung Jawab" in row
+    assert '<td data-label="Waktu" class="nowrap">—</td>' in row  # blank time standard
+    row = table_row(body, "Memasukkan akun ke dalam daftar akun yang dikelola.")
+    assert "15 menit" in row
+    assert "Daftar akun yang dikelola." in row
+    assert "Pengirim diberi tahu bahwa akunnya telah dicatat." in row
+
+
+def test_each_flow_has_its_diagram_and_table(staff_client: Client, sample_sop: Sop) -> None:
+    body = page(staff_client, reverse("sop-detail", args=[sample_sop.code]))
+    diagrams = body[body.index('id="flow-diagram"') : body.index('id="kpi"')]
+    assert diagrams.count('<svg xmlns="http://www.w3.org/2000/svg" role="img"') == 2
+    assert "a. Diagram Alir Proses Bisnis: Pendaftaran akun" in diagrams
+    assert "b. Diagram Alir Proses Bisnis: Pemberian akses" in diagrams
+    assert "akses diberikan" in diagrams
+    assert diagrams.count("Uraian Diagram Alir") == 2
+
+
+def test_services_show_their_targets_in_words_and_link_their_kpi(
+    staff_client: Client, sample_sop: Sop
+) -> None:
+    body = page(staff_client, reverse("sop-detail", args=[sample_sop.code]))
+    row = table_row(body, "Pemberian akses</th>")
+    assert "15 menit" in row
+    assert "3 hari" in row
+    assert 'href="#B.4.6.4.b"' in row
+
+
+def test_kpi_table_anchors_each_code(staff_client: Client, sample_sop: Sop) -> None:
+    body = page(staff_client, reverse("sop-detail", args=[sample_sop.code]))
+    kpis = body[body.index('id="kpi"') :]
+    assert 'id="B.4.6.4.a"' in kpis
+    assert "Merespon permintaan layanan maksimal 15 menit" in kpis
+    assert "≥ 100%" in kpis
+
+
+def test_records_table_gives_retention_in_words(staff_client: Client, sample_sop: Sop) -> None:
+    body = page(staff_client, reverse("sop-detail", args=[sample_sop.code]))
+    records = body[body.index("4. Penyimpanan Data") :]
+    for text in ["Nama Data", "Berkas", "Lokasi Penyimpanan", "Masa Penyimpanan", "Tiket"]:
+        assert text in records
+    assert records.count("5 tahun") == 2
+
+
+def test_optional_sections_appear_only_when_the_sop_has_them(
+    staff_client: Client, sample_sop: Sop
+) -> None:
+    body = page(staff_client, reverse("sop-detail", args=[sample_sop.code]))
+    for present in ["Peringatan", "Definisi", "Peralatan/Perlengkapan"]:
+        assert f"<h2>{present}</h2>" in body
+    for absent in ["Dasar Hukum", "Kualifikasi Pelaksana", "Pihak yang Terkait", "Keterkaitan"]:
+        assert absent not in body
+
+
+def test_sop_text_is_escaped_on_the_page(staff_client: Client) -> None:
+    definition = dataclasses.replace(
+        make_definition("PR.66.6"), title='<script>alert("x")</script>', warning="<b>awas</b>"
+    )
+    save_sop(definition)
+    body = page(staff_client, reverse("sop-detail", args=["PR.66.6"]))
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert" in body
+    assert "<b>awas</b>" not in body
+
+
+def test_an_older_revision_is_shown_with_a_notice(staff_client: Client) -> None:
+    save_sop(dataclasses.replace(make_definition(), title="Versi lama"), is_current=False)
+    save_sop(make_definition(), revision=2)
+    url = reverse("sop-detail", args=["PR.99.1"])
+    current = page(staff_client, url)
+    assert "Prosedur Pengelolaan Akun Layanan Digital" in current
+    assert "sudah tidak berlaku" not in current
+    old = page(staff_client, f"{url}?revision=1")
+    assert "Versi lama" in old
+    assert "sudah tidak berlaku" in old
+    assert f"{reverse('sop-pdf', args=['PR.99.1'])}?revision=1" in old
+
+
+def test_page_links_to_its_pdf(staff_client: Client, sample_sop: Sop) -> None:
+    body = page(staff_client, reverse("sop-detail", args=[sample_sop.code]))
+    assert f'href="{reverse("sop-pdf", args=[sample_sop.code])}"' in body
+
+
+def test_interface_text_follows_the_language_while_sop_words_stay(
+    staff_client: Client, sample_sop: Sop
+) -> None:
+    staff_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = page(staff_client, reverse("sop-detail", args=[sample_sop.code]))
+    assert "Download PDF" in body
+    assert "Request type" in body
+    assert "1. Tujuan" in body
+    assert "15 menit" in body
+
+
+# PDF
+
+
+def test_pdf_export_is_an_a4_attachment_with_the_kpi_codes(
+    staff_client: Client, sample_sop: Sop, tmp_path: Path
+) -> None:
+    response = staff_client.get(reverse("sop-pdf", args=[sample_sop.code]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="SOP-PR.99.1.pdf"'
+    assert response.content.startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: PDF text not checked")
+    pdf = tmp_path / "sop.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "B.4.6.4.a" in text
+    assert "1. Tujuan" in text
+    assert "Prosedur Pengelolaan Akun Layanan Digital" in text
+    assert "akses diberikan" in text  # the diagram is inlined as vector text
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout
+    assert "(A4)" in info
+
+
+def test_pdf_of_an_older_revision_names_its_revision(staff_client: Client) -> None:
+    save_sop(make_definition(), is_current=False)
+    save_sop(make_definition(), revision=2)
+    response = staff_client.get(reverse("sop-pdf", args=["PR.99.1"]) + "?revision=1")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="SOP-PR.99.1-r1.pdf"'
