@@ -477,7 +477,7 @@ def ticket_requester_message(
 
 def _lock(ticket: Ticket) -> Ticket:
     return (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("unit", "service_type__sop", "requester", "contact")
         .get(pk=ticket.pk)
     )
@@ -626,7 +626,7 @@ def ticket_complete_step(
     next one (or the chosen branch, leaving the other branches not taken)."""
     now = _now(now)
     step = (
-        Step.objects.select_for_update()
+        Step.objects.select_for_update(of=("self",))
         .select_related("activity", "ticket__unit", "ticket__service_type__sop")
         .get(pk=step.pk)
     )
