@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -18,6 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker = subprocess.Popen([sys.executable, "-m", "pintu", "worker"])
+        # Stop cleanly on SIGTERM as on Ctrl+C, taking the worker down too.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
             call_command("runserver", options["addrport"], use_reloader=False)
         finally:
