@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard pintu/locale/*/LC_MESSAGES/*.po))
 
+.DELETE_ON_ERROR:
+
 .PHONY: install run test lint typecheck check messages makemessages clean
 
 install: $(STAMP) $(MO_FILES)

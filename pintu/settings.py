@@ -8,6 +8,7 @@ secure and HTTPS is enforced, so that ``check --deploy`` is clean.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,12 +56,15 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Serves the API docs' Swagger UI from its own static files instead of a CDN.
+    "ninja",
     "pintu.core",
     "pintu.org",
     "pintu.sop",
     "pintu.sla",
     "pintu.desk",
     "pintu.outbox",
+    "pintu.doors",
 ]
 
 MIDDLEWARE = [
@@ -112,8 +116,9 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "pintu.sqlite3"),
             # Tests use a file too: an in-memory database locks whole tables and ignores
-            # the busy timeout, so it cannot show how two writers really behave.
-            "TEST": {"NAME": str(VAR_DIR / "test_pintu.sqlite3")},
+            # the busy timeout, so it cannot show how two writers really behave. One
+            # file per test run, so that runs side by side do not share it.
+            "TEST": {"NAME": str(VAR_DIR / f"test_pintu_{os.getpid()}.sqlite3")},
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -183,29 +188,13 @@ STORAGES = {
 
 # Attachments: a size limit and an allow-list of file types (by extension).
 PINTU_ATTACHMENT_MAX_BYTES = env.number("PINTU_ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
-PINTU_ATTACHMENT_EXTENSIONS = env.items(
-    "PINTU_ATTACHMENT_TYPES",
-    [
-        "pdf",
-        "png",
-        "jpg",
-        "jpeg",
-        "gif",
-        "webp",
-        "txt",
-        "csv",
-        "doc",
-        "docx",
-        "xls",
-        "xlsx",
-        "ppt",
-        "pptx",
-        "odt",
-        "ods",
-        "odp",
-        "zip",
-    ],
+# Documents, images, archives, the voice notes and videos WhatsApp users send, and what
+# mail carries along (forwarded messages, invitations, signatures).
+DEFAULT_ATTACHMENT_TYPES = (
+    "pdf png jpg jpeg gif webp txt csv doc docx xls xlsx ppt pptx odt ods odp zip "
+    "ogg opus mp3 m4a mp4 eml ics asc p7s sig"
 )
+PINTU_ATTACHMENT_EXTENSIONS = env.items("PINTU_ATTACHMENT_TYPES", DEFAULT_ATTACHMENT_TYPES.split())
 DATA_UPLOAD_MAX_MEMORY_SIZE = PINTU_ATTACHMENT_MAX_BYTES + 1024 * 1024
 # When the assignee is warned: after this share of a deadline's span (default 2/3),
 # optionally per target, e.g. PINTU_SLA_WARN_BY_TARGET="15m:50,1mo:80" (percent).
@@ -213,6 +202,26 @@ PINTU_SLA_WARN_FRACTION = env.number("PINTU_SLA_WARN_PERCENT", 0, minimum=0) / 1
 PINTU_SLA_WARN_BY_TARGET = env.percent_map("PINTU_SLA_WARN_BY_TARGET")
 if PINTU_SLA_WARN_FRACTION > 1:
     raise ImproperlyConfigured("PINTU_SLA_WARN_PERCENT must be at most 100")
+
+# The doors. E-mail out: one SMTP relay for every unit (each sends From its own address).
+PINTU_SMTP_URL = env.text("PINTU_SMTP_URL", "smtp://127.0.0.1:25")
+PINTU_EMAIL_DOMAIN = env.text("PINTU_EMAIL_DOMAIN", "pintu.localhost")  # our Message-IDs
+PINTU_IMAP_POLL_SECONDS = env.number("PINTU_IMAP_POLL_SECONDS", 60, minimum=5)
+# Character sets to try for mail that declares none, before Windows-1252 (e.g. koi8-r).
+PINTU_EMAIL_FALLBACK_CHARSETS = env.items("PINTU_EMAIL_FALLBACK_CHARSETS", [])
+# Empty: processed mail is flagged \Seen. A folder name: processed mail moves there.
+PINTU_IMAP_PROCESSED_FOLDER = env.text("PINTU_IMAP_PROCESSED_FOLDER", "")
+PINTU_OUTBOX_MAX_ATTEMPTS = env.number("PINTU_OUTBOX_MAX_ATTEMPTS", 6, minimum=1)
+PINTU_OUTBOX_BACKOFF_SECONDS = env.number("PINTU_OUTBOX_BACKOFF_SECONDS", 60, minimum=1)
+# WhatsApp Cloud API (Meta). Without an app secret the webhook refuses every POST.
+PINTU_WHATSAPP_APP_SECRET = env.text("PINTU_WHATSAPP_APP_SECRET", "")
+PINTU_WHATSAPP_VERIFY_TOKEN = env.text("PINTU_WHATSAPP_VERIFY_TOKEN", "")
+PINTU_WHATSAPP_TOKEN = env.text("PINTU_WHATSAPP_TOKEN", "")
+PINTU_WHATSAPP_PHONE_NUMBER_ID = env.text("PINTU_WHATSAPP_PHONE_NUMBER_ID", "")
+PINTU_WHATSAPP_GRAPH_URL = env.text("PINTU_WHATSAPP_GRAPH_URL", "https://graph.facebook.com/v21.0")
+PINTU_WHATSAPP_TEMPLATE = env.text("PINTU_WHATSAPP_TEMPLATE", "pintu_balasan")
+PINTU_WHATSAPP_TEMPLATE_LANGUAGE = env.text("PINTU_WHATSAPP_TEMPLATE_LANGUAGE", "id")
+PINTU_WHATSAPP_UNIT = env.text("PINTU_WHATSAPP_UNIT", "UPT-SI")  # the unit its number serves
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

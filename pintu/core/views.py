@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from pintu import __version__
 from pintu.core.models import AuditEvent
+from pintu.desk.access import work_unit_ids
 from pintu.org import access
 
 
@@ -30,9 +31,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Staff land on their queue, everyone else on the service catalogue."""
     if not request.user.is_authenticated:
         return redirect("login")
-    return redirect("sop-catalogue")
+    if work_unit_ids(request.user) or access.can_read_everything(request.user):
+        return redirect("desk-queue")
+    return redirect("portal-home")
 
 
 @login_required

@@ -11,12 +11,22 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from pintu.core.models import AuditEvent
 from pintu.desk import access
-from pintu.desk.models import ACTIVE_STATUSES, Article, Step, Ticket
-from pintu.org.models import Unit
+from pintu.desk.models import (
+    ACTIVE_STATUSES,
+    Article,
+    Attachment,
+    SavedFilter,
+    Step,
+    Ticket,
+    TicketEvent,
+)
+from pintu.org.models import Unit, User
 from pintu.sla.calendars import CalendarCache
 from pintu.sla.clock import SlaState
 from pintu.sla.deadlines import SlaView, ticket_sla_state
+from pintu.sop.models import ServiceType
 
 
 def tickets_visible_to(user: Any) -> QuerySet[Ticket]:
@@ -172,3 +182,72 @@ def new_since(*, viewer: Any, unit: Unit, since: datetime) -> int:
     if not (access.can_work_in(viewer, unit) or _reads_all(viewer)):
         raise Http404
     return Ticket.objects.filter(unit=unit, created_at__gt=since).count()
+
+
+# ---------------------------------------------------------------- staff workspace
+
+
+def unit_service_types(unit: Unit) -> QuerySet[ServiceType]:
+    """The request types of the unit's SOPs in force, for the queue's filter."""
+    return ServiceType.objects.filter(sop__unit=unit, sop__is_current=True).order_by("name")
+
+
+def unit_people(unit: Unit) -> QuerySet[User]:
+    """Who works in ``unit`` (staff, sub-coordinators, heads): whom a ticket can go to."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__unit=unit,
+            memberships__role__in=access.WORKING_ROLES,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def ticket_history(ticket: Ticket) -> list[AuditEvent]:
+    """The ticket's audit rows, newest first."""
+    return list(
+        AuditEvent.objects.filter(
+            object_type=Ticket._meta.label_lower, object_id=str(ticket.pk)
+        ).select_related("actor")
+    )
+
+
+def ticket_deadline_events(ticket: Ticket) -> list[TicketEvent]:
+    """The SLA sweep's warnings and escalations on the ticket (merges and splits are in
+    its audit history already)."""
+    return list(
+        ticket.events.filter(
+            kind__in=[TicketEvent.Kind.SLA_WARNING, TicketEvent.Kind.SLA_ESCALATION]
+        ).select_related("recipient")
+    )
+
+
+def ticket_step(ticket: Ticket, step_id: int) -> Step:
+    step = ticket.steps.filter(pk=step_id).first()
+    if step is None:
+        raise Http404
+    return step
+
+
+def attachment_get(*, viewer: Any, pk: int) -> Attachment:
+    """An attachment of a ticket the viewer may see, or 404; attachments of internal
+    notes only for those who see the notes."""
+    attachment = (
+        Attachment.objects.select_related("article__ticket__unit")
+        .filter(pk=pk, article__ticket__in=tickets_visible_to(viewer))
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    ticket = attachment.article.ticket
+    if attachment.article.kind == Article.Kind.NOTE and not (
+        access.can_work_in(viewer, ticket.unit) or _reads_all(viewer)
+    ):
+        raise Http404
+    return attachment
+
+
+def saved_filters(user: Any) -> list[SavedFilter]:
+    return list(SavedFilter.objects.filter(user=user))

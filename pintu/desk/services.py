@@ -7,7 +7,7 @@ delivered by the worker.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,6 +32,7 @@ from pintu.desk.models import (
     Pause,
     Priority,
     ReferenceCounter,
+    SavedFilter,
     Status,
     Step,
     Ticket,
@@ -135,7 +136,8 @@ def _save(ticket: Ticket, fields: Iterable[str]) -> None:
     ticket.save(update_fields=[*fields, "updated_at"])
 
 
-def _attach(article: Article, uploads: Sequence[Upload]) -> None:
+def article_attach(article: Article, uploads: Sequence[Upload]) -> None:
+    """Store uploads as the article's attachments (checked against the allow-list)."""
     from django.core.files.base import ContentFile
 
     for upload in uploads:
@@ -246,9 +248,18 @@ def ticket_create(
     uploads: Sequence[Upload] = (),
     external_id: str = "",
     body_html: str = "",
+    acknowledge: bool = True,
+    check_fields: bool = True,
     now: datetime | None = None,
 ) -> Ticket:
     """Open a ticket for ``service_type`` with the requester's first message.
+
+    The doors pass ``check_fields=False``: a mail or a chat message is kept with what it
+    has, and staff fill in the service's required fields afterwards.
+
+    Requests by e-mail and WhatsApp get an automatic acknowledgement with the reference
+    and the promised times, unless the service type turns it off or the caller says no
+    (auto-generated and bulk mail); the portal shows the same on its confirmation page.
 
     Staff typing a walk-in or phone request may set ``received_at`` in the past (the
     clock starts when the requester arrived); the audit row records that they did.
@@ -277,7 +288,7 @@ def ticket_create(
         door=door,
         subject=subject.strip()[:300],
         priority=priority,
-        fields=clean_fields(service_type, fields or {}),
+        fields=clean_fields(service_type, fields or {}, check_fields=check_fields),
         received_at=received_at,
         created_at=now,
         updated_at=now,
@@ -296,7 +307,7 @@ def ticket_create(
         external_id=external_id,
         created_at=received_at,
     )
-    _attach(article, uploads)
+    article_attach(article, uploads)
     _create_steps(ticket, received_at)
     after = _snapshot(
         ticket,
@@ -314,20 +325,66 @@ def ticket_create(
     if received_at != now:
         after["entered_at"] = now.isoformat()
     _audit(actor, "ticket.create", ticket, None, after)
+    if acknowledge:
+        _acknowledge(ticket, now)
     return ticket
 
 
-def clean_fields(service_type: ServiceType, values: dict[str, Any]) -> dict[str, Any]:
-    """Keep the service's declared fields, check the required ones."""
+def _acknowledge(ticket: Ticket, now: datetime) -> None:
+    """The automatic acknowledgement: an article of its own kind, so it never counts as
+    the first response, and an outbox row through the door the request came from."""
+    if ticket.door not in (Door.EMAIL, Door.WHATSAPP):
+        return
+    definition = ticket.service_type.sop.parsed()
+    service = next(s for s in definition.services if s.key == ticket.service_type.key)
+    recipient = reply_recipient(ticket)
+    if not service.acknowledge or not recipient:
+        return
+    body = _(
+        "We have received your request. Its number is %(reference)s.\n"
+        "We will respond by %(first_response)s and aim to complete it by %(resolution)s."
+    ) % {
+        "reference": ticket.reference,
+        "first_response": _local(ticket.first_response_due_at),
+        "resolution": _local(ticket.resolution_due_at),
+    }
+    article = Article.objects.create(
+        ticket=ticket,
+        kind=Article.Kind.ACKNOWLEDGEMENT,
+        door=ticket.door,
+        author_name="Pintu",
+        body=body,
+        created_at=now,
+    )
+    message_queue(
+        door=ticket.door,
+        purpose="ack",
+        recipient=recipient,
+        body_text=body,
+        ticket=ticket,
+        article=article,
+        subject=f"[{ticket.reference}] {ticket.subject}",
+    )
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def clean_fields(
+    service_type: ServiceType, values: dict[str, Any], *, check_fields: bool = True
+) -> dict[str, Any]:
+    """Keep the service's declared fields; check the required ones and the choices
+    unless ``check_fields`` is off (intake from a door stores what arrived)."""
     definition = service_type.sop.parsed()
     service = next(s for s in definition.services if s.key == service_type.key)
     cleaned: dict[str, Any] = {}
     for field in service.fields:
         value = values.get(field.key, "")
         value = value.strip() if isinstance(value, str) else value
-        if field.required and value in ("", None):
+        if check_fields and field.required and value in ("", None):
             raise ValidationError(_("%(label)s is required.") % {"label": field.label})
-        if field.choices and value and value not in field.choices:
+        if check_fields and field.choices and value and value not in field.choices:
             raise ValidationError(
                 _("%(label)s must be one of: %(choices)s")
                 % {"label": field.label, "choices": ", ".join(field.choices)}
@@ -337,7 +394,7 @@ def clean_fields(service_type: ServiceType, values: dict[str, Any]) -> dict[str,
     return cleaned
 
 
-def _recipient(ticket: Ticket) -> str:
+def reply_recipient(ticket: Ticket) -> str:
     """Where a reply goes: the address of the door the request came through."""
     field = "phone" if ticket.door == Door.WHATSAPP else "email"
     for party in (ticket.contact, ticket.requester):
@@ -371,7 +428,7 @@ def ticket_reply(
         body=body,
         created_at=now,
     )
-    _attach(article, uploads)
+    article_attach(article, uploads)
     before = _snapshot(ticket, ["status", "first_response_at"])
     changed = []
     if ticket.first_response_at is None:
@@ -385,7 +442,7 @@ def ticket_reply(
         _save(ticket, [*changed, *DEADLINE_FIELDS])
     if ticket.door in (Door.WEB, Door.EMAIL, Door.WHATSAPP):
         # Walk-in and phone requests have no channel back; the portal shows the reply.
-        recipient = _recipient(ticket)
+        recipient = reply_recipient(ticket)
         if recipient:
             message_queue(
                 door=Door.WHATSAPP if ticket.door == Door.WHATSAPP else Door.EMAIL,
@@ -431,7 +488,7 @@ def ticket_note(
         body=body,
         created_at=now,
     )
-    _attach(article, uploads)
+    article_attach(article, uploads)
     _audit(actor, "ticket.note", ticket, None, {"article": article.pk})
     return article
 
@@ -455,6 +512,8 @@ def ticket_requester_message(
     ticket = _lock(ticket)
     if author is not None and not access.is_requester_of(author, ticket):
         raise PermissionDenied
+    if not body.strip() and not uploads:
+        raise ValidationError(_("Write a message or attach a file."))
     article = Article.objects.create(
         ticket=ticket,
         kind=Article.Kind.INBOUND,
@@ -466,7 +525,7 @@ def ticket_requester_message(
         external_id=external_id,
         created_at=now,
     )
-    _attach(article, uploads)
+    article_attach(article, uploads)
     _audit(author, "ticket.message", ticket, None, {"article": article.pk, "door": door})
     if ticket.status in (Status.WAITING_REQUESTER, Status.RESOLVED):
         ticket_set_status(
@@ -581,7 +640,7 @@ def _ask_for_rating(ticket: Ticket) -> None:
     measured, analysed and followed-up satisfaction)."""
     if ticket.door not in (Door.WEB, Door.EMAIL, Door.WHATSAPP):
         return
-    recipient = _recipient(ticket)
+    recipient = reply_recipient(ticket)
     if not recipient:
         return
     message_queue(
@@ -712,6 +771,9 @@ def ticket_rate(
         raise ValidationError(_("A request can be rated once it is resolved."))
     if not 1 <= int(score) <= 5:
         raise ValidationError(_("Give a rating from 1 to 5."))
+    if ticket.csat_score is not None:
+        # A rating is evidence for the accreditation: given once, never rewritten.
+        raise ValidationError(_("This request has already been rated."))
     before = _snapshot(ticket, ["csat_score", "csat_comment"])
     ticket.csat_score = int(score)
     ticket.csat_comment = comment.strip()
@@ -802,14 +864,105 @@ def tickets_bulk(
     actor: User,
     tickets: Iterable[Ticket],
     assignee: User | None = None,
+    unassign: bool = False,
     status: str | None = None,
 ) -> int:
-    """Assign and/or move several tickets; each in its own transaction and audit row."""
+    """Assign (or, with ``unassign``, leave to nobody) and/or move several tickets; each
+    in its own transaction and audit row."""
+    if unassign and assignee is not None:
+        raise ValueError("unassign and an assignee exclude each other")
     count = 0
     for ticket in tickets:
-        if assignee is not None:
+        if assignee is not None or unassign:
             ticket_assign(actor=actor, ticket=ticket, assignee=assignee)
         if status is not None:
             ticket_set_status(actor=actor, ticket=ticket, status=status)
         count += 1
     return count
+
+
+@transaction.atomic
+def ticket_update_fields(*, actor: User, ticket: Ticket, fields: Mapping[str, Any]) -> Ticket:
+    """Staff fill in or correct the service's own fields (a walk-in, an e-mail or a chat
+    message often arrives without them). Only the fields given change; each is checked
+    as ``clean_fields`` checks it, and a required field that has a value cannot be
+    emptied."""
+    ticket = _lock(ticket)
+    access.require_work(actor, ticket)
+    definition = ticket.service_type.sop.parsed()
+    service = next(s for s in definition.services if s.key == ticket.service_type.key)
+    declared = {field.key: field for field in service.fields}
+    unknown = sorted(set(fields) - set(declared))
+    if unknown:
+        raise ValidationError(
+            _("This service has no field %(keys)s.") % {"keys": ", ".join(unknown)}
+        )
+    updated = dict(ticket.fields)
+    for key, value in fields.items():
+        field = declared[key]
+        value = value.strip() if isinstance(value, str) else value
+        if value in ("", None):
+            if field.required and updated.get(key) not in ("", None):
+                raise ValidationError(_("%(label)s is required.") % {"label": field.label})
+            updated.pop(key, None)
+            continue
+        if field.choices and value not in field.choices:
+            raise ValidationError(
+                _("%(label)s must be one of: %(choices)s")
+                % {"label": field.label, "choices": ", ".join(field.choices)}
+            )
+        updated[key] = value
+    changed = sorted(
+        key for key in {*ticket.fields, *updated} if ticket.fields.get(key) != updated.get(key)
+    )
+    if not changed:
+        return ticket
+    before = {"fields": {key: ticket.fields.get(key) for key in changed}}
+    ticket.fields = updated
+    _save(ticket, ["fields"])
+    _audit(
+        actor,
+        "ticket.fields",
+        ticket,
+        before,
+        {"fields": {key: updated.get(key) for key in changed}},
+    )
+    return ticket
+
+
+# ---------------------------------------------------------------- saved filters
+
+
+@transaction.atomic
+def saved_filter_save(*, user: User, name: str, query: str) -> SavedFilter:
+    """Save a view of the queue under a name; a view of the same name is replaced."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Give the view a name."))
+    existing = SavedFilter.objects.select_for_update().filter(user=user, name=name).first()
+    before = {"name": name, "query": existing.query} if existing else None
+    saved, _created = SavedFilter.objects.update_or_create(
+        user=user, name=name, defaults={"query": query}
+    )
+    audit_record(
+        actor=user,
+        action="saved_filter.save",
+        obj=saved,
+        before=before,
+        after={"name": name, "query": query},
+    )
+    return saved
+
+
+@transaction.atomic
+def saved_filter_delete(*, user: User, saved_filter: SavedFilter) -> None:
+    """Only its owner deletes a saved view."""
+    if saved_filter.user_id != user.pk:
+        raise PermissionDenied
+    audit_record(
+        actor=user,
+        action="saved_filter.delete",
+        obj=saved_filter,
+        before={"name": saved_filter.name, "query": saved_filter.query},
+    )
+    saved_filter.delete()

@@ -1,7 +1,8 @@
 """Messages waiting to leave the building, and what became of them.
 
 Services write a row in the same transaction as the change that causes it; the worker
-delivers (the doors issue wires each door's transport). Nothing is sent from a request.
+claims it and hands it to its door's transport (``pintu.outbox.delivery``). Nothing is
+sent from a request or inside a transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 class OutboundMessage(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         DELIVERED = "delivered", _("delivered")
         READ = "read", _("read")
@@ -44,6 +46,10 @@ class OutboundMessage(models.Model):
     external_id = models.CharField(max_length=200, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The worker that took the row for sending, and when: a claim older than the lease in
+    # pintu.outbox.delivery is taken to be abandoned (the worker died) and sent again.
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -52,7 +58,12 @@ class OutboundMessage(models.Model):
                 fields=["next_attempt_at"],
                 condition=Q(status__in=["pending", "failed"]),
                 name="outbox_due_idx",
-            )
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(status="sending"),
+                name="outbox_claimed_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -66,6 +66,9 @@ class Service:
     kpi: str | None = None  # the KPI code that sets this service's time standard
     activities: tuple[str, ...] = ()  # activity keys, in order
     fields: tuple[Field, ...] = ()
+    # Send the requester an automatic acknowledgement with the reference and the
+    # promised times (never counted as the first response).
+    acknowledge: bool = True
 
 
 @dataclass(frozen=True)

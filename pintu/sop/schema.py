@@ -519,7 +519,7 @@ class _Parser:
             node,
             path,
             ("key", "name", "first_response", "resolution"),
-            ("description", "clock", "kpi", "activities", "fields"),
+            ("description", "clock", "kpi", "activities", "fields", "acknowledge"),
         )
         custom_fields: tuple[Field, ...] = ()
         if "fields" in fields:
@@ -535,6 +535,7 @@ class _Parser:
             kpi=kpi or None,
             activities=self.texts(fields.get("activities"), f"{path}.activities"),
             fields=custom_fields,
+            acknowledge=self.flag(fields.get("acknowledge"), f"{path}.acknowledge", True),
         )
 
     def field(self, node: Node, path: str) -> Field:

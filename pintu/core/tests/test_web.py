@@ -112,6 +112,17 @@ def test_audit_log_page_runs_a_fixed_number_of_queries(
         client.get(reverse("audit-log"))
 
 
+@pytest.mark.parametrize(
+    ("persona", "landing"),
+    [("requester", "portal-home"), ("staff", "desk-queue"), ("auditor", "desk-queue")],
+)
+def test_home_sends_staff_to_their_queue_and_others_to_the_services(
+    client: Client, personas: Personas, persona: str, landing: str
+) -> None:
+    client.force_login(getattr(personas, persona))
+    assert client.get("/")["Location"] == reverse(landing)
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(client: Client) -> None:
     response = client.get(reverse("audit-log"))
     assert response.status_code == 302

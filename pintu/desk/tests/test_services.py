@@ -173,6 +173,8 @@ def test_resolving_asks_for_a_rating_and_only_the_requester_rates(sops, personas
     services.ticket_rate(actor=personas.requester, ticket=ticket, score=4, comment="Cepat")
     ticket.refresh_from_db()
     assert (ticket.csat_score, ticket.csat_comment) == (4, "Cepat")
+    with pytest.raises(ValidationError, match="sudah dinilai"):
+        services.ticket_rate(actor=personas.requester, ticket=ticket, score=1)
 
 
 def test_a_reply_from_the_requester_reopens_a_resolved_ticket(sops, personas) -> None:
@@ -353,3 +355,42 @@ def test_attachments_have_a_size_limit_and_a_type_allow_list(sops, personas, set
     )
     attachment = ticket.articles.get().attachments.get()
     assert attachment.filename == "foto.png" and attachment.file.read() == b"\x89PNG"
+
+
+def test_an_email_request_is_acknowledged_but_that_is_no_first_response(sops, personas) -> None:
+    svc = service("PR.33.8", "layanan-ringan")
+    contact = services.contact_for(name="Dosen Tamu", email="tamu@example.ac.id")
+    ticket = services.ticket_create(
+        actor=None,
+        service_type=svc,
+        subject="Proyektor",
+        body="Proyektor R.101 mati",
+        door=Door.EMAIL,
+        contact=contact,
+        fields=fields_for(svc),
+        now=wib(2026, 11, 25, 15, 55),
+    )
+    ack = ticket.articles.get(kind=Article.Kind.ACKNOWLEDGEMENT)
+    assert ticket.reference in ack.body and "2026-11-26 07:40" in ack.body
+    message = OutboundMessage.objects.get(purpose="ack")
+    assert (message.recipient, message.door) == ("tamu@example.ac.id", Door.EMAIL)
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None and ticket.status == Status.NEW
+
+
+def test_bulk_mail_and_portal_requests_get_no_acknowledgement(sops, personas) -> None:
+    svc = service("PR.33.8", "layanan-ringan")
+    contact = services.contact_for(email="newsletter@example.com")
+    services.ticket_create(
+        actor=None,
+        service_type=svc,
+        subject="Buletin",
+        body="...",
+        door=Door.EMAIL,
+        contact=contact,
+        fields=fields_for(svc),
+        acknowledge=False,
+    )
+    open_ticket(personas, at=wib(2026, 11, 25, 9))  # the portal shows a confirmation page
+    assert not Article.objects.filter(kind=Article.Kind.ACKNOWLEDGEMENT).exists()
+    assert not OutboundMessage.objects.exists()

@@ -18,6 +18,8 @@ def test_staff_finds_kpi_and_flow_diagram_of_pr_33_8(
     page.fill("#id_username", personas.staff.username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url("**/desk/**")  # staff land on their queue
+    page.get_by_role("link", name="Katalog SOP").click()
     page.wait_for_url("**/sop/")
     assert page.locator("h1").first.inner_text() == "Katalog SOP"
     page.get_by_role("link", name="PR.33.8").first.click()

@@ -522,3 +522,11 @@ def test_every_known_measure_says_in_one_line_what_it_computes() -> None:
     for name, spec in KNOWN_MEASURES.items():
         assert spec.doc and "\n" not in spec.doc, name
         assert spec.target in ("presence", "share", "count"), name
+
+
+def test_a_service_acknowledges_requests_unless_it_says_not_to() -> None:
+    assert parse_definition(VALID, "t.yaml").services[0].acknowledge is True
+    quiet = mutate(
+        [("    first_response: 15m\n", "    first_response: 15m\n    acknowledge: false\n")]
+    )
+    assert parse_definition(quiet, "t.yaml").services[0].acknowledge is False

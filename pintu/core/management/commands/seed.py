@@ -1,4 +1,4 @@
-"""`pintu seed demo`: demo people and data for a local run (refused in production)."""
+"""`pintu seed demo` and `pintu seed bench --tickets N` (both refused in production)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,31 @@ from pintu.org.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create demo data: `pintu seed demo`."
+    help = "Create demo data (`pintu seed demo`) or benchmark data (`pintu seed bench`)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)
         sub.add_parser("demo", help="Demo people of every role, holidays and a closure.")
+        bench = sub.add_parser(
+            "bench",
+            help="Synthetic tickets for the benchmark in bench/ (needs `pintu sop load`).",
+        )
+        bench.add_argument("--tickets", type=int, required=True, help="How many tickets.")
+        bench.add_argument(
+            "--seed", type=int, default=1, help="Random seed: the same seed, the same data."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
-            raise CommandError("demo data is for local runs; PINTU_ENV is production", returncode=2)
+            raise CommandError(
+                f"{options['what']} data is for local runs; PINTU_ENV is production", returncode=2
+            )
+        if options["what"] == "bench":
+            self.bench(tickets=options["tickets"], seed=options["seed"])
+        else:
+            self.demo()
+
+    def demo(self) -> None:
         made = seed_demo()
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for person, created in made:
@@ -28,3 +44,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {person.username:<16} {person.role.label:<18} {where:<8} ({flag})"
             )
+
+    def bench(self, *, tickets: int, seed: int) -> None:
+        from pintu.desk.bench import BenchError, seed_bench
+
+        try:
+            result = seed_bench(tickets=tickets, seed=seed, progress=self.stderr.write)
+        except BenchError as error:
+            raise CommandError(str(error), returncode=2) from None
+        self.stdout.write(
+            f"bench: {result.tickets} tickets, {result.articles} articles, {result.steps} steps "
+            f"in {result.seconds:.0f} s ({result.rate:.0f} tickets/s)"
+        )

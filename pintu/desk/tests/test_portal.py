@@ -1,0 +1,757 @@
+"""The requester portal: catalogue, request form, confirmation, my requests, the request
+page with its live conversation, replying and rating; promised times in words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from pintu.conftest import PASSWORD, Personas, fields_for, make_user, screenshot, service
+from pintu.desk import promises, services
+from pintu.desk.models import Article, Door, Status, Ticket
+from pintu.desk.portal_forms import RequestForm
+from pintu.org.models import Role, User
+from pintu.sop.definition import Field, Service
+
+WIB = ZoneInfo("Asia/Jakarta")
+UTC = ZoneInfo("UTC")
+SERVICES_PER_SOP = {
+    "P4M": ["Perubahan/pembaruan data identitas mata kuliah", "Publikasi pengumuman"],
+    "UPT-SI": ["Permintaan akun kampus", "Layanan kategori ringan", "Sosialisasi fitur"],
+    "PHK": ["Permintaan publikasi konten media informasi", "Usulan pengembangan media"],
+    "KS": ["Penyusunan/pembaruan draf MoU/MoA", "Tindak lanjut permintaan mitra"],
+    "BAA": ["Pengelolaan akun layanan berbasis digital", "Pemberian akses akun"],
+}
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def client_for(user: User | None, language: str = "en") -> Client:
+    """A signed-in client reading the pages in ``language`` (English: the msgids)."""
+    client = Client(headers={"Accept-Language": language})
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def open_ticket(
+    personas: Personas,
+    requester: User | None = None,
+    key: str = "layanan-ringan",
+    now: datetime | None = None,
+) -> Ticket:
+    svc = service("PR.33.8", key)
+    requester = requester or personas.requester
+    return services.ticket_create(
+        actor=requester,
+        service_type=svc,
+        subject="Wi-Fi lab mati",
+        body="Wi-Fi di lab 3 tidak tersambung sejak pagi.",
+        requester=requester,
+        fields=fields_for(svc),
+        now=now,
+    )
+
+
+def request_data(**extra: Any) -> dict[str, Any]:
+    data = {
+        "subject": "Wi-Fi lab 3 mati",
+        "body": "Tidak tersambung sejak pagi.",
+        "field_jenis": "Perbaikan koneksi jaringan kabel/nirkabel",
+        "field_lokasi": "Lab 3, gedung B",
+    }
+    data.update(extra)
+    return data
+
+
+LIGHT_WORK = reverse("portal-request", args=["PR.33.8", "layanan-ringan"])
+
+
+# ---------------------------------------------------------------- promises (pure)
+
+
+@pytest.mark.parametrize(
+    ("target", "clock", "words"),
+    [
+        ("1m", "working", "1 working minute"),
+        ("15m", "working", "15 working minutes"),
+        ("1h", "working", "1 working hour"),
+        ("4h", "working", "4 working hours"),
+        ("1d", "working", "1 working day"),
+        ("3d", "working", "3 working days"),
+        ("1w", "working", "1 working week"),
+        ("2w", "working", "2 working weeks"),
+        ("1mo", "working", "1 working month"),
+        ("6mo", "working", "6 working months"),
+        ("1m", "calendar", "1 minute"),
+        ("30m", "calendar", "30 minutes"),
+        ("1h", "calendar", "1 hour"),
+        ("24h", "calendar", "24 hours"),
+        ("1d", "calendar", "1 day"),
+        ("3d", "calendar", "3 days"),
+        ("1w", "calendar", "1 week"),
+        ("2w", "calendar", "2 weeks"),
+        ("1mo", "calendar", "1 month"),
+        ("12mo", "calendar", "12 months"),
+    ],
+)
+def test_targets_read_in_words_with_the_clock_and_the_plural(
+    target: str, clock: str, words: str
+) -> None:
+    with translation.override("en"):
+        assert promises.target_words(target, clock) == words
+
+
+@pytest.mark.parametrize(
+    ("target", "clock", "words"),
+    [
+        ("15m", "working", "15 menit kerja"),
+        ("1m", "working", "1 menit kerja"),
+        ("4h", "working", "4 jam kerja"),
+        ("3d", "working", "3 hari kerja"),
+        ("2w", "working", "2 minggu kerja"),
+        ("1mo", "working", "1 bulan kerja"),
+        ("30m", "calendar", "30 menit"),
+        ("1h", "calendar", "1 jam"),
+        ("3d", "calendar", "3 hari"),
+        ("2w", "calendar", "2 minggu"),
+        ("1mo", "calendar", "1 bulan"),
+    ],
+)
+def test_targets_read_in_indonesian(target: str, clock: str, words: str) -> None:
+    with translation.override("id"):
+        assert promises.target_words(target, clock) == words
+
+
+def test_a_service_promise_in_english() -> None:
+    with translation.override("en"):
+        promise = promises.service_promise("15m", "3d", "working")
+        assert str(promise) == "answered within 15 working minutes; done within 3 working days"
+        calendar = promises.service_promise("1h", "1d", "calendar")
+        assert str(calendar) == "answered within 1 hour; done within 1 day"
+
+
+def test_a_service_promise_in_indonesian() -> None:
+    with translation.override("id"):
+        promise = promises.service_promise("15m", "3d", "working")
+        assert str(promise) == "dijawab dalam 15 menit kerja; selesai dalam 3 hari kerja"
+
+
+def test_an_unknown_clock_counts_as_working_and_a_bad_target_is_refused() -> None:
+    with translation.override("en"):
+        assert promises.target_words("2h", "") == "2 working hours"
+        with pytest.raises(ValueError, match="not a duration"):
+            promises.target_words("2 hours")
+
+
+MOMENTS = [
+    # (moment, English, Indonesian)
+    (
+        datetime(2026, 11, 26, 0, 40, tzinfo=UTC),
+        "Thursday, 26 November 2026 at 07:40",
+        "Kamis, 26 November 2026 pukul 07.40",
+    ),
+    (
+        datetime(2026, 8, 17, 10, 5, tzinfo=WIB),
+        "Monday, 17 August 2026 at 10:05",
+        "Senin, 17 Agustus 2026 pukul 10.05",
+    ),
+    (
+        datetime(2026, 12, 31, 17, 0, tzinfo=UTC),  # already the next day in WIB
+        "Friday, 1 January 2027 at 00:00",
+        "Jumat, 1 Januari 2027 pukul 00.00",
+    ),
+]
+
+
+@pytest.mark.parametrize(("moment", "words"), [(m, en) for m, en, _ in MOMENTS])
+def test_moments_read_in_the_units_time_zone(moment: datetime, words: str) -> None:
+    with translation.override("en"):
+        assert promises.moment_words(moment, WIB) == words
+
+
+@pytest.mark.parametrize(("moment", "words"), [(m, id_) for m, _, id_ in MOMENTS])
+def test_moments_read_in_indonesian(moment: datetime, words: str) -> None:
+    with translation.override("id"):
+        assert promises.moment_words(moment, WIB) == words
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+@pytest.mark.django_db
+def test_the_catalogue_lists_every_sops_services_by_unit(
+    sops: None, personas: Personas, django_assert_num_queries: Any
+) -> None:
+    client = client_for(personas.requester)
+    # Session, user, the SOPs in force, their service types, the nav's roles.
+    with django_assert_num_queries(5):
+        response = client.get(reverse("portal-home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for unit_code, names in SERVICES_PER_SOP.items():
+        assert f'id="unit-{unit_code}"' in html
+        for name in names:
+            assert name in html
+    # Grouped: a unit's services come under its heading, before the next unit's.
+    assert html.index('id="unit-UPT-SI"') < html.index("Layanan kategori ringan")
+    assert reverse("portal-request", args=["PR.33.8", "layanan-ringan"]) in html
+    assert "Answered within 15 working minutes; done within 3 working days" in html
+    assert "Answered within 15 working minutes; done within 1 working month" in html
+
+
+@pytest.mark.django_db
+def test_the_catalogue_asks_to_sign_in_first(sops: None) -> None:
+    response = client_for(None).get(reverse("portal-home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+# ---------------------------------------------------------------- the request form
+
+
+@pytest.mark.django_db
+def test_the_form_shows_the_services_fields_limits_and_promise(
+    sops: None, personas: Personas
+) -> None:
+    html = client_for(personas.requester).get(LIGHT_WORK).content.decode()
+    assert "Layanan kategori ringan" in html
+    assert '<select name="field_jenis"' in html
+    assert "Perbaikan koneksi jaringan kabel/nirkabel</option>" in html
+    assert 'name="field_lokasi"' in html
+    assert '<label for="id_subject" class="required">Subject</label>' in html
+    assert 'type="file" name="attachments"' in html and "multiple" in html
+    assert "Up to 10 MB per file. Allowed types: pdf, png, jpg" in html
+    assert 'accept=".pdf,.png,' in html
+    assert "Answered within 15 working minutes; done within 3 working days" in html
+
+
+@pytest.mark.django_db
+def test_every_service_in_the_catalogue_has_a_form(sops: None, personas: Personas) -> None:
+    client = client_for(personas.requester)
+    html = client.get(reverse("portal-home")).content.decode()
+    links = [part.split('"', 1)[0] for part in html.split('<h3><a href="')[1:]]
+    assert len(links) == 15  # 2 + 7 + 2 + 2 + 2 services in the five SOPs
+    for link in links:
+        assert client.get(link).status_code == 200, link
+
+
+def test_declared_fields_are_rendered_by_type_and_stored_as_text() -> None:
+    declared = Service(
+        key="contoh",
+        name="Contoh",
+        first_response="15m",
+        resolution="1d",
+        fields=(
+            Field("surel", "Surel", type="email"),
+            Field("jumlah", "Jumlah", type="number"),
+            Field("tanggal", "Tanggal", type="date"),
+            Field("catatan", "Catatan", type="textarea", required=False),
+            Field("pilihan", "Pilihan", type="choice", choices=("A", "B"), required=False),
+        ),
+    )
+    form = RequestForm(
+        {
+            "subject": "Uji",
+            "body": "Isi",
+            "field_surel": "dosen@pintu.test",
+            "field_jumlah": "2.50",
+            "field_tanggal": "2026-12-01",
+            "field_catatan": "",
+            "field_pilihan": "",
+        },
+        service=declared,
+    )
+    html = str(form)
+    assert 'type="email" name="field_surel"' in html
+    assert 'type="number" name="field_jumlah"' in html
+    assert 'type="date" name="field_tanggal"' in html
+    assert '<textarea name="field_catatan"' in html
+    assert '<select name="field_pilihan"' in html
+    assert form.is_valid(), form.errors
+    assert form.field_values() == {
+        "surel": "dosen@pintu.test",
+        "jumlah": "2.5",
+        "tanggal": "2026-12-01",
+    }
+    assert not RequestForm({"field_pilihan": "C"}, service=declared).is_valid()
+
+
+@pytest.mark.django_db
+def test_an_old_revision_or_unknown_service_is_not_offered(sops: None, personas: Personas) -> None:
+    client = client_for(personas.requester)
+    assert client.get(reverse("portal-request", args=["PR.33.8", "tidak-ada"])).status_code == 404
+    assert client.get(reverse("portal-request", args=["PR.0", "layanan-ringan"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_submitting_a_request_opens_a_web_ticket_with_fields_and_attachment(
+    sops: None, personas: Personas
+) -> None:
+    photo = SimpleUploadedFile("router.png", b"\x89PNG fake image", content_type="image/png")
+    response = client_for(personas.requester).post(LIGHT_WORK, request_data(attachments=[photo]))
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal-confirmation", args=[ticket.reference])
+    assert ticket.door == Door.WEB
+    assert ticket.requester == personas.requester
+    assert ticket.service_type == service("PR.33.8", "layanan-ringan")
+    assert ticket.subject == "Wi-Fi lab 3 mati"
+    assert ticket.fields == {
+        "jenis": "Perbaikan koneksi jaringan kabel/nirkabel",
+        "lokasi": "Lab 3, gedung B",
+    }
+    article = ticket.articles.get()
+    assert article.kind == Article.Kind.INBOUND
+    assert article.body == "Tidak tersambung sejak pagi."
+    attachment = article.attachments.get()
+    assert attachment.filename == "router.png"
+    assert attachment.file.read() == b"\x89PNG fake image"
+
+
+@pytest.mark.django_db
+def test_dates_and_numbers_are_kept_as_text(sops: None, personas: Personas) -> None:
+    client = client_for(personas.requester)
+    url = reverse("portal-request", args=["PR.13.2", "publikasi-pengumuman"])
+    svc = service("PR.13.2", "publikasi-pengumuman")
+    data = {f"field_{key}": value for key, value in fields_for(svc).items()}
+    data["field_tanggal_tayang"] = "2026-12-01"
+    response = client.post(url, {"subject": "Pengumuman UTS", "body": "Mohon ditayangkan.", **data})
+    assert response.status_code == 302
+    assert Ticket.objects.get().fields["tanggal_tayang"] == "2026-12-01"
+
+
+@pytest.mark.django_db
+def test_a_missing_required_field_keeps_what_was_typed_and_creates_nothing(
+    sops: None, personas: Personas
+) -> None:
+    response = client_for(personas.requester).post(LIGHT_WORK, request_data(field_lokasi=""))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not Ticket.objects.exists()
+    # The error sits by its field, tied to it for screen readers, and in the summary.
+    assert 'id="id_field_lokasi_error"' in html
+    assert 'aria-describedby="id_field_lokasi_error"' in html
+    assert 'aria-invalid="true"' in html
+    assert '<a href="#id_field_lokasi">Lokasi/perangkat: This field is required.</a>' in html
+    assert 'value="Wi-Fi lab 3 mati"' in html
+    assert "Tidak tersambung sejak pagi.</textarea>" in html
+    assert '<option value="Perbaikan koneksi jaringan kabel/nirkabel" selected>' in html
+
+
+@pytest.mark.django_db
+def test_a_disallowed_file_type_is_refused_with_a_clear_message(
+    sops: None, personas: Personas
+) -> None:
+    script = SimpleUploadedFile("setup.exe", b"MZ", content_type="application/octet-stream")
+    response = client_for(personas.requester).post(LIGHT_WORK, request_data(attachments=[script]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not Ticket.objects.exists()
+    assert "setup.exe: files of this type are not accepted (allowed: pdf, png," in html
+    assert 'id="id_attachments_error"' in html
+    # Browsers do not send files back with a form to correct: the page says so.
+    assert "Attach your files again" in html
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_size_limit_is_refused(
+    sops: None, personas: Personas, settings: Any
+) -> None:
+    settings.PINTU_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("scan.pdf", b"%" * (1024 * 1024 + 1), content_type="application/pdf")
+    response = client_for(personas.requester).post(LIGHT_WORK, request_data(attachments=[big]))
+    assert "scan.pdf is larger than 1 MB." in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+# ---------------------------------------------------------------- confirmation
+
+
+@pytest.mark.django_db
+def test_the_confirmation_shows_the_reference_and_the_promise_in_english(
+    sops: None, personas: Personas
+) -> None:
+    ticket = open_ticket(personas, now=datetime(2026, 11, 25, 15, 55, tzinfo=WIB))
+    response = client_for(personas.requester).get(
+        reverse("portal-confirmation", args=[ticket.reference])
+    )
+    html = response.content.decode()
+    assert ticket.reference == "SI-26-00001"
+    assert '<p class="portal-ref">SI-26-00001</p>' in html
+    assert "Answered within 15 working minutes; done within 3 working days." in html
+    # DESIGN.md's worked example: Wed 15:55 + 15m = Thu 07:40; + 3d = Mon 15:55.
+    assert "Thursday, 26 November 2026 at 07:40" in html
+    assert "Monday, 30 November 2026 at 15:55" in html
+    assert 'datetime="2026-11-26T07:40:00+07:00"' in html
+
+
+@pytest.mark.django_db
+def test_the_confirmation_shows_the_promise_in_indonesian(sops: None, personas: Personas) -> None:
+    ticket = open_ticket(personas, now=datetime(2026, 11, 25, 15, 55, tzinfo=WIB))
+    html = (
+        client_for(personas.requester, language="id")
+        .get(reverse("portal-confirmation", args=[ticket.reference]))
+        .content.decode()
+    )
+    assert "SI-26-00001" in html
+    assert "Dijawab dalam 15 menit kerja; selesai dalam 3 hari kerja." in html
+    assert "Kamis, 26 November 2026 pukul 07.40" in html
+
+
+@pytest.mark.django_db
+def test_another_persons_confirmation_is_not_found(sops: None, personas: Personas) -> None:
+    ticket = open_ticket(personas)
+    other = make_user("mahasiswa-lain", Role.REQUESTER, "TRPL")
+    url = reverse("portal-confirmation", args=[ticket.reference])
+    assert client_for(other).get(url).status_code == 404
+
+
+# ---------------------------------------------------------------- my requests
+
+
+@pytest.mark.django_db
+def test_my_requests_lists_only_mine_newest_first_in_fixed_queries(
+    sops: None, personas: Personas, django_assert_num_queries: Any
+) -> None:
+    other = make_user("mahasiswa-lain", Role.REQUESTER, "TRPL")
+    first = open_ticket(personas, now=datetime(2026, 11, 23, 9, 0, tzinfo=WIB))
+    second = open_ticket(personas, now=datetime(2026, 11, 24, 9, 0, tzinfo=WIB))
+    services.ticket_reply(actor=personas.staff, ticket=first, body="Sedang kami cek.")
+    theirs = open_ticket(personas, requester=other)
+    client = client_for(personas.requester)
+    url = reverse("portal-my-requests")
+    # Session, user, the tickets (contacts in a subquery), the unit's calendar for the
+    # year (3), the nav's roles: as many with 2 tickets as with 7.
+    with django_assert_num_queries(7):
+        html = client.get(url).content.decode()
+    assert theirs.reference not in html
+    assert html.index(second.reference) < html.index(first.reference)
+    assert "UPT Sistem Informasi" in html
+    assert "Open</span>" in html and "New</span>" in html
+    assert "Replied" in html and "Not yet" in html
+    for _ in range(5):
+        open_ticket(personas, now=datetime(2026, 11, 24, 10, 0, tzinfo=WIB))
+    with django_assert_num_queries(7):
+        client.get(url)
+
+
+@pytest.mark.django_db
+def test_my_requests_include_those_that_came_from_my_address(
+    sops: None, personas: Personas
+) -> None:
+    contact = services.contact_for(email=personas.requester.email)
+    by_mail = services.ticket_create(
+        actor=None,
+        service_type=service("PR.33.8", "layanan-ringan"),
+        subject="Lewat e-mail",
+        body="Printer lab rusak.",
+        door=Door.EMAIL,
+        contact=contact,
+        fields=fields_for(service("PR.33.8", "layanan-ringan")),
+    )
+    html = client_for(personas.requester).get(reverse("portal-my-requests")).content.decode()
+    assert by_mail.reference in html
+
+
+@pytest.mark.django_db
+def test_my_requests_invites_to_the_services_when_empty(personas: Personas) -> None:
+    html = client_for(personas.requester).get(reverse("portal-my-requests")).content.decode()
+    assert "You have not made any request yet." in html
+    assert reverse("portal-home") in html
+
+
+# ---------------------------------------------------------------- the request page
+
+
+@pytest.mark.django_db
+def test_the_request_page_shows_the_public_conversation_only(
+    sops: None, personas: Personas
+) -> None:
+    ticket = open_ticket(personas)
+    services.ticket_note(actor=personas.staff, ticket=ticket, body="Catatan internal rahasia")
+    services.ticket_reply(actor=personas.staff, ticket=ticket, body="Teknisi menuju lab 3.")
+    url = reverse("portal-ticket", args=[ticket.reference])
+    for viewer in (personas.requester, personas.staff):
+        html = client_for(viewer).get(url).content.decode()
+        assert "Wi-Fi di lab 3 tidak tersambung sejak pagi." in html
+        assert "Teknisi menuju lab 3." in html
+        assert "Catatan internal rahasia" not in html
+    requester_html = client_for(personas.requester).get(url).content.decode()
+    assert reverse("portal-reply", args=[ticket.reference]) in requester_html
+    staff_html = client_for(personas.staff).get(url).content.decode()
+    assert reverse("portal-reply", args=[ticket.reference]) not in staff_html
+    assert reverse("desk-ticket", args=[ticket.reference]) in staff_html
+
+
+@pytest.mark.django_db
+def test_another_requesters_request_is_not_found(sops: None, personas: Personas) -> None:
+    ticket = open_ticket(personas)
+    other = make_user("mahasiswa-lain", Role.REQUESTER, "TRPL")
+    client = client_for(other)
+    for name in ("portal-ticket", "portal-conversation"):
+        assert client.get(reverse(name, args=[ticket.reference])).status_code == 404
+    reply = client.post(reverse("portal-reply", args=[ticket.reference]), {"body": "Halo"})
+    rate = client.post(reverse("portal-rate", args=[ticket.reference]), {"score": "1"})
+    assert reply.status_code == rate.status_code == 404
+    assert ticket.articles.count() == 1
+    # Staff of another unit do not see it either.
+    other_staff = client_for(personas.other_staff)
+    assert other_staff.get(reverse("portal-ticket", args=[ticket.reference])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_replying_adds_a_web_message_and_reopens_a_resolved_request(
+    sops: None, personas: Personas
+) -> None:
+    ticket = open_ticket(personas)
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.RESOLVED)
+    client = client_for(personas.requester)
+    note = SimpleUploadedFile("bukti.pdf", b"%PDF-1.4", content_type="application/pdf")
+    response = client.post(
+        reverse("portal-reply", args=[ticket.reference]),
+        {"body": "Masih belum tersambung.", "attachments": [note]},
+        follow=True,
+    )
+    message = ticket.articles.order_by("id").last()
+    assert message is not None
+    assert message.kind == Article.Kind.INBOUND
+    assert message.door == Door.WEB
+    assert message.author == personas.requester
+    assert message.attachments.get().filename == "bukti.pdf"
+    ticket.refresh_from_db()
+    assert ticket.status == Status.OPEN
+    html = response.content.decode()
+    assert "Your message has been sent." in html
+    assert "Masih belum tersambung." in html
+    assert reverse("desk-attachment", args=[message.attachments.get().pk]) in html
+
+
+@pytest.mark.django_db
+def test_an_empty_reply_shows_the_error_by_the_field(sops: None, personas: Personas) -> None:
+    ticket = open_ticket(personas)
+    response = client_for(personas.requester).post(
+        reverse("portal-reply", args=[ticket.reference]), {"body": ""}
+    )
+    html = response.content.decode()
+    assert 'id="id_body_error"' in html
+    assert "Write a message or attach a file." in html
+    assert ticket.articles.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_file_alone_is_a_reply(sops: None, personas: Personas) -> None:
+    ticket = open_ticket(personas)
+    photo = SimpleUploadedFile("foto.jpg", b"\xff\xd8 fake", content_type="image/jpeg")
+    client_for(personas.requester).post(
+        reverse("portal-reply", args=[ticket.reference]), {"body": "", "attachments": [photo]}
+    )
+    message = ticket.articles.order_by("id").last()
+    assert message is not None
+    assert message.attachments.get().filename == "foto.jpg"
+
+
+@pytest.mark.django_db
+def test_staff_cannot_write_as_the_requester(sops: None, personas: Personas) -> None:
+    ticket = open_ticket(personas)
+    response = client_for(personas.staff).post(
+        reverse("portal-reply", args=[ticket.reference]), {"body": "Saya staf"}
+    )
+    assert response.status_code == 403
+    assert ticket.articles.count() == 1
+
+
+# ---------------------------------------------------------------- rating
+
+
+@pytest.mark.django_db
+def test_rating_comes_only_after_resolution_and_is_final(sops: None, personas: Personas) -> None:
+    ticket = open_ticket(personas)
+    client = client_for(personas.requester)
+    page = reverse("portal-ticket", args=[ticket.reference])
+    rate = reverse("portal-rate", args=[ticket.reference])
+    assert rate not in client.get(page).content.decode()
+    early = client.post(rate, {"score": "5"}, follow=True)
+    assert "A request can be rated once it is resolved." in early.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.csat_score is None
+
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status="resolved")
+    html = client.get(page).content.decode()
+    assert rate in html
+    assert html.count('type="radio" name="score"') == 5
+    assert "<legend>Your rating</legend>" in html
+    response = client.post(rate, {"score": "4", "comment": "Cepat, terima kasih."}, follow=True)
+    ticket.refresh_from_db()
+    assert (ticket.csat_score, ticket.csat_comment) == (4, "Cepat, terima kasih.")
+    html = response.content.decode()
+    assert "Thank you for your rating." in html
+    assert "4 of 5 stars" in html
+    assert rate not in html
+
+    # Ratings are final: a second one is refused and the first one stays.
+    again = client.post(rate, {"score": "1"}, follow=True)
+    assert "This request has already been rated." in again.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.csat_score == 4
+
+
+@pytest.mark.django_db
+def test_a_rating_without_stars_asks_for_them(sops: None, personas: Personas) -> None:
+    ticket = open_ticket(personas)
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status="resolved")
+    response = client_for(personas.requester).post(
+        reverse("portal-rate", args=[ticket.reference]), {"score": "", "comment": "Hmm"}
+    )
+    html = response.content.decode()
+    assert "Choose from 1 to 5 stars." in html
+    assert 'aria-describedby="id_score_error"' in html
+    assert "Hmm</textarea>" in html
+
+
+@pytest.mark.django_db
+def test_staff_see_no_rating_form(sops: None, personas: Personas) -> None:
+    ticket = open_ticket(personas)
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status="resolved")
+    html = client_for(personas.staff).get(reverse("portal-ticket", args=[ticket.reference]))
+    assert reverse("portal-rate", args=[ticket.reference]) not in html.content.decode()
+    refused = client_for(personas.staff).post(
+        reverse("portal-rate", args=[ticket.reference]), {"score": "5"}
+    )
+    assert refused.status_code == 403
+
+
+# ---------------------------------------------------------------- the live conversation
+
+
+@pytest.mark.django_db
+def test_the_live_conversation_answers_204_until_something_changes(
+    sops: None, personas: Personas, django_assert_num_queries: Any
+) -> None:
+    ticket = open_ticket(personas)
+    client = client_for(personas.requester)
+    page = client.get(reverse("portal-ticket", args=[ticket.reference])).content.decode()
+    poll = page.split('hx-get="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert 'hx-trigger="every 10s"' in page
+    # Session, user, the viewer's units (visibility), the ticket, the latest public message.
+    with django_assert_num_queries(5):
+        assert client.get(poll).status_code == 204
+
+    services.ticket_note(actor=personas.staff, ticket=ticket, body="Catatan internal")
+    assert client.get(poll).status_code == 204  # a note is not news to the requester
+
+    services.ticket_reply(actor=personas.staff, ticket=ticket, body="Teknisi menuju lab 3.")
+    fresh = client.get(poll)
+    html = fresh.content.decode()
+    assert fresh.status_code == 200
+    assert html.startswith('<div id="conversation"')
+    assert "Teknisi menuju lab 3." in html
+    assert "Catatan internal" not in html
+    # The status moved from new to open: the summary follows, out of band.
+    assert 'id="ticket-summary" class="portal-facts" hx-swap-oob="true"' in html
+    next_poll = html.split('hx-get="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert client.get(next_poll).status_code == 204
+
+
+@pytest.mark.django_db
+def test_the_rating_form_arrives_live_when_the_request_is_resolved(
+    sops: None, personas: Personas
+) -> None:
+    ticket = open_ticket(personas)
+    client = client_for(personas.requester)
+    page = client.get(reverse("portal-ticket", args=[ticket.reference])).content.decode()
+    assert 'id="rating-panel" class="portal-panel" aria-labelledby="rating-title" hidden' in page
+    poll = page.split('hx-get="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status="resolved")
+    html = client.get(poll).content.decode()
+    assert 'id="rating-panel"' in html and 'hx-swap-oob="true"' in html
+    assert reverse("portal-rate", args=[ticket.reference]) in html
+
+
+# ---------------------------------------------------------------- in a real browser
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_requester_sends_a_request_from_a_phone(page: Any, personas: Personas) -> None:
+    from pintu.sop.services import DEFINITIONS_DIR, sop_load_dir
+
+    sop_load_dir(actor=None, directory=DEFINITIONS_DIR)
+    earlier = open_ticket(personas, key="akun-kampus", now=datetime(2026, 11, 2, 9, 0, tzinfo=WIB))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/login/?next=" + reverse("portal-home"))
+    page.fill("#id_username", "mahasiswa")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url.endswith(reverse("portal-home")) and "login" not in url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-catalogue-phone")
+
+    page.get_by_role("link", name="Layanan kategori ringan").click()
+    page.wait_for_url("**" + LIGHT_WORK)
+    page.fill("#id_subject", "Wi-Fi lab 3 mati")
+    page.select_option("#id_field_jenis", "Perbaikan koneksi jaringan kabel/nirkabel")
+    page.fill("#id_body", "Laptop tidak bisa tersambung ke Wi-Fi sejak pagi.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-form-phone")
+    # Sent with a required field empty: the errors come back, tied to their fields, and
+    # what was typed stays.
+    page.click("button.portal-submit")
+    page.wait_for_selector(".portal-error-summary")
+    assert page.evaluate("document.activeElement.className") == "portal-error-summary"
+    assert page.get_attribute("#id_field_lokasi", "aria-describedby") == "id_field_lokasi_error"
+    assert page.input_value("#id_subject") == "Wi-Fi lab 3 mati"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-form-errors-phone")
+
+    page.fill("#id_field_lokasi", "Lab 3, gedung B")
+    page.set_input_files(
+        "#id_attachments",
+        files=[{"name": "layar.png", "mimeType": "image/png", "buffer": b"\x89PNG fake"}],
+    )
+    page.click("button.portal-submit")
+    page.wait_for_selector(".portal-ref")
+    ticket = Ticket.objects.exclude(pk=earlier.pk).get()
+    assert page.inner_text(".portal-ref") == ticket.reference
+    assert ticket.articles.get().attachments.count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-confirmation-phone")
+
+    page.click(".portal-actions .portal-button")
+    page.wait_for_selector("#conversation")
+    services.ticket_reply(actor=personas.staff, ticket=ticket, body="Teknisi menuju lab 3.")
+    # The reply shows up without a reload (the page polls every 10 seconds).
+    page.wait_for_selector("text=Teknisi menuju lab 3.", timeout=15_000)
+    assert page.inner_text("#conversation-news")  # told to screen readers too
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status="resolved")
+    page.wait_for_selector("#rating-panel form", timeout=15_000)
+    page.focus("#id_score_0")  # the stars are chosen with the keyboard
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.is_checked("#id_score_3")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-request-rating-phone")
+    page.click("#rating-panel button[type=submit]")
+    page.wait_for_selector(".portal-stars-given")
+    ticket.refresh_from_db()
+    assert ticket.csat_score == 4
+    screenshot(page, "portal-request-rated-phone")
+
+    page.click(f"header a[href='{reverse('portal-my-requests')}']")
+    page.wait_for_selector(".portal-requests")
+    subjects = page.locator(".portal-requests td.portal-subject").all_inner_texts()
+    assert subjects == ["Wi-Fi lab 3 mati", earlier.subject]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-my-requests-phone")

@@ -1,0 +1,216 @@
+"""The requester portal: the service catalogue, request forms, my requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pintu.desk import access, portal_selectors, promises, selectors, services
+from pintu.desk.models import DONE_STATUSES, Door, Ticket
+from pintu.desk.portal_forms import RatingForm, ReplyForm, RequestForm
+from pintu.sla.clock import SlaState
+from pintu.sop.models import ServiceType
+
+# Whether the unit keeps its promise, as the requester reads it.
+ON_TIME_WORDS = {
+    SlaState.ON_TRACK: gettext_lazy("On schedule"),
+    SlaState.AT_RISK: gettext_lazy("Due soon"),
+    SlaState.BREACHED: gettext_lazy("Overdue"),
+    SlaState.MET: gettext_lazy("On time"),
+    SlaState.MISSED: gettext_lazy("Late"),
+}
+
+
+def _promise(service_type: ServiceType) -> promises.ServicePromise:
+    return promises.service_promise(
+        service_type.first_response, service_type.resolution, service_type.clock
+    )
+
+
+@require_GET
+@login_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    units = [
+        (group.unit, [(offer, _promise(offer.service_type)) for offer in group.offers])
+        for group in portal_selectors.service_catalogue()
+    ]
+    return render(request, "desk/portal/catalogue.html", {"units": units})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def request_form(request: HttpRequest, sop_code: str, service_key: str) -> HttpResponse:
+    offer = portal_selectors.offer_get(sop_code=sop_code, service_key=service_key)
+    form = RequestForm(request.POST or None, request.FILES or None, service=offer.definition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.ticket_create(
+                actor=request.user,
+                service_type=offer.service_type,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                door=Door.WEB,
+                requester=request.user,  # type: ignore[arg-type]  # signed in
+                fields=form.field_values(),
+                uploads=form.cleaned_data["attachments"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("portal-confirmation", reference=ticket.reference)
+    context = {
+        "offer": offer,
+        "promise": _promise(offer.service_type),
+        "form": form,
+        # Browsers never send chosen files back after an error: say so.
+        "files_lost": bool(request.FILES) and form.is_bound and bool(form.errors),
+    }
+    return render(request, "desk/portal/request_form.html", context)
+
+
+@require_GET
+@login_required
+def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = selectors.ticket_get(viewer=request.user, reference=reference)
+    zone = portal_selectors.unit_time_zone(ticket.unit)
+    context = {
+        "ticket": ticket,
+        "promise": _promise(ticket.service_type),
+        "first_response_due": promises.moment_words(ticket.first_response_due_at, zone),
+        "resolution_due": promises.moment_words(ticket.resolution_due_at, zone),
+    }
+    return render(request, "desk/portal/confirmation.html", context)
+
+
+@require_GET
+@login_required
+def my_requests(request: HttpRequest) -> HttpResponse:
+    rows = portal_selectors.my_requests(viewer=request.user, now=timezone.now())
+    entries = [(row, ON_TIME_WORDS[row.state]) for row in rows]
+    return render(request, "desk/portal/my_requests.html", {"entries": entries})
+
+
+def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
+    """What the request page and its live conversation show."""
+    is_requester = access.is_requester_of(request.user, ticket)
+    articles = [
+        article
+        for article in selectors.ticket_conversation(viewer=request.user, ticket=ticket)
+        if article.is_public
+    ]
+    return {
+        "ticket": ticket,
+        "promise": _promise(ticket.service_type),
+        "articles": articles,
+        "mark": portal_selectors.conversation_mark(
+            max((article.pk for article in articles), default=0), ticket.status
+        ),
+        "is_requester": is_requester,
+        # Ratings are final: one per request, given once it is resolved or closed.
+        "can_rate": is_requester and ticket.status in DONE_STATUSES and ticket.csat_score is None,
+        "stars": range(1, 6),
+    }
+
+
+def _ticket_page(
+    request: HttpRequest,
+    ticket: Ticket,
+    reply_form: ReplyForm | None = None,
+    rating_form: RatingForm | None = None,
+) -> HttpResponse:
+    context = _ticket_context(request, ticket)
+    context["reply_form"] = reply_form or ReplyForm()
+    context["rating_form"] = rating_form or RatingForm()
+    return render(request, "desk/portal/ticket.html", context)
+
+
+@require_GET
+@login_required
+def ticket_page(request: HttpRequest, reference: str) -> HttpResponse:
+    return _ticket_page(request, selectors.ticket_get(viewer=request.user, reference=reference))
+
+
+@require_GET
+@login_required
+def conversation(request: HttpRequest, reference: str) -> HttpResponse:
+    """The conversation alone, polled by the request page; 204 while nothing changed."""
+    ticket = selectors.ticket_get(viewer=request.user, reference=reference)
+    seen = request.GET.get("mark", "")
+    if seen == portal_selectors.conversation_mark(
+        portal_selectors.latest_public_article_id(ticket), ticket.status
+    ):
+        return HttpResponse(status=204)
+    context = _ticket_context(request, ticket)
+    context["status_changed"] = seen.partition("-")[2] != ticket.status
+    context["rating_form"] = RatingForm()
+    return render(request, "desk/portal/_live.html", context)
+
+
+@require_POST
+@login_required
+def reply(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = selectors.ticket_get(viewer=request.user, reference=reference)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.ticket_requester_message(
+                ticket=ticket,
+                body=form.cleaned_data["body"],
+                door=Door.WEB,
+                author=request.user,  # type: ignore[arg-type]  # signed in
+                uploads=form.cleaned_data["attachments"],
+            )
+        except ValidationError as error:
+            form.add_error("body", error)  # the files were checked already: it is the text
+        else:
+            messages.success(request, _("Your message has been sent."))
+            return redirect("portal-ticket", reference=ticket.reference)
+    return _ticket_page(request, ticket, reply_form=form)
+
+
+@require_POST
+@login_required
+def rate(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = selectors.ticket_get(viewer=request.user, reference=reference)
+    if ticket.csat_score is not None:
+        messages.error(request, _("This request has already been rated. Thank you!"))
+        return redirect("portal-ticket", reference=ticket.reference)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_rate(
+                actor=request.user,  # type: ignore[arg-type]  # signed in
+                ticket=ticket,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            # The request was reopened meanwhile: the form is gone from the page.
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you for your rating."))
+        return redirect("portal-ticket", reference=ticket.reference)
+    return _ticket_page(request, ticket, rating_form=form)
+
+
+urlpatterns: list[URLPattern] = [
+    path("layanan/", catalogue, name="portal-home"),
+    # Before the form's pattern, which would otherwise read "terkirim" as an SOP code.
+    path("layanan/terkirim/<str:reference>/", confirmation, name="portal-confirmation"),
+    path("layanan/<str:sop_code>/<slug:service_key>/", request_form, name="portal-request"),
+    path("permintaan-saya/", my_requests, name="portal-my-requests"),
+    path("permintaan-saya/<str:reference>/", ticket_page, name="portal-ticket"),
+    path("permintaan-saya/<str:reference>/percakapan/", conversation, name="portal-conversation"),
+    path("permintaan-saya/<str:reference>/balas/", reply, name="portal-reply"),
+    path("permintaan-saya/<str:reference>/nilai/", rate, name="portal-rate"),
+]

@@ -1,0 +1,237 @@
+"""The staff queue: a unit's active requests by next deadline, its live rows, bulk
+assign/close and saved views of its filters.
+
+Auditors read the queue with no bulk actions; their POSTs are refused (403).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from pintu.desk import access, selectors, services
+from pintu.desk.forms import BulkForm, SavedFilterForm
+from pintu.desk.models import Door, SavedFilter, Status
+from pintu.desk.selectors import QUEUE_FILTERS, QueueFilter
+from pintu.desk.views.common import (
+    SLA_WORDS,
+    error_text,
+    errors_text,
+    js_words,
+    safe_next,
+    signed_in,
+)
+from pintu.org.models import Unit
+from pintu.sla.clock import SlaState
+
+# The queue shows this many tickets; more than that asks for narrower filters.
+QUEUE_LIMIT = 100
+
+SLA_FILTERS = (SlaState.ON_TRACK, SlaState.AT_RISK, SlaState.BREACHED)
+
+
+def _queue_unit(request: HttpRequest, code: str) -> tuple[Unit, list[Unit]]:
+    """The unit asked for among those the viewer may open (the first by default)."""
+    units = list(selectors.staff_units(request.user))
+    if not units:
+        raise PermissionDenied
+    if not code:
+        return units[0], units
+    unit = next((u for u in units if u.code == code), None)
+    if unit is None:
+        raise Http404
+    return unit, units
+
+
+def _queue_query(unit: Unit, filters: QueueFilter) -> str:
+    """The query string that names a queue view, as saved filters keep it."""
+    values = {"unit": unit.code}
+    values.update({name: getattr(filters, name) for name in QUEUE_FILTERS})
+    return urlencode({name: value for name, value in values.items() if value})
+
+
+def _since(value: str | None, now: datetime) -> datetime:
+    """When the page was opened: new tickets are those that arrived after it."""
+    moment = parse_datetime(value or "")
+    if moment is None or timezone.is_naive(moment) or moment > now:
+        return now
+    return moment
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    row: selectors.Row
+    sla: str  # the SLA state in words
+    arrived: bool  # arrived after the page was opened
+
+
+def _queue_context(request: HttpRequest) -> dict[str, Any]:
+    unit, units = _queue_unit(request, request.GET.get("unit", ""))
+    filters = QueueFilter.from_query(request.GET)
+    now = timezone.now()
+    since = _since(request.GET.get("since"), now)
+    rows = selectors.queue(
+        viewer=request.user, unit=unit, filters=filters, now=now, limit=QUEUE_LIMIT + 1
+    )
+    query = _queue_query(unit, filters)
+    return {
+        "unit": unit,
+        "units": units,
+        "filters": filters,
+        "rows": [
+            QueueRow(row, str(SLA_WORDS[row.state]), row.ticket.created_at > since)
+            for row in rows[:QUEUE_LIMIT]
+        ],
+        "more": len(rows) > QUEUE_LIMIT,
+        "limit": QUEUE_LIMIT,
+        "query": query,
+        "since": since,
+        "poll_url": f"{reverse('desk-queue-rows')}?{query}&"
+        + urlencode({"since": since.isoformat()}),
+        "new_count": selectors.new_since(viewer=request.user, unit=unit, since=since),
+        "can_work": access.can_work_in(request.user, unit),
+        "now": now,
+    }
+
+
+@require_GET
+@login_required
+def queue_page(request: HttpRequest) -> HttpResponse:
+    context = _queue_context(request)
+    unit: Unit = context["unit"]
+    query: str = context["query"]
+    saved = selectors.saved_filters(request.user)
+    context.update(
+        {
+            "service_types": selectors.unit_service_types(unit),
+            "people": list(selectors.unit_people(unit)),
+            "nobody": BulkForm.NOBODY,
+            "statuses": Status.choices,
+            "doors": Door.choices,
+            "sla_choices": [(state.value, SLA_WORDS[state]) for state in SLA_FILTERS],
+            "saved_filters": saved,
+            "current_saved": next((s for s in saved if s.query == query), None),
+            "save_form": SavedFilterForm(),
+            "words": js_words(),
+        }
+    )
+    return render(request, "desk/staff/queue.html", context)
+
+
+@require_GET
+def queue_rows(request: HttpRequest) -> HttpResponse:
+    """The queue's rows alone, polled by the page every few seconds."""
+    if not request.user.is_authenticated:
+        # The session ended: reload the page, which leads to the sign-in form.
+        return HttpResponse(headers={"HX-Refresh": "true"})
+    return render(request, "desk/staff/_rows.html", _queue_context(request))
+
+
+def _bulk(request: HttpRequest, form: BulkForm, selected: list[Any]) -> str:
+    """Run the bulk action the form asks for; what was done, in words."""
+    actor = signed_in(request)
+    data = form.cleaned_data
+    if data["action"] == BulkForm.CLOSE:
+        count = services.tickets_bulk(actor=actor, tickets=selected, status=Status.CLOSED)
+        return _("%(count)s request(s) closed.") % {"count": count}
+    if data["unassign"]:
+        count = services.tickets_bulk(actor=actor, tickets=selected, unassign=True)
+        return _("%(count)s request(s) now assigned to nobody.") % {"count": count}
+    assignee = data["assignee"]
+    count = services.tickets_bulk(actor=actor, tickets=selected, assignee=assignee)
+    return _("%(count)s request(s) assigned to %(person)s.") % {
+        "count": count,
+        "person": assignee,
+    }
+
+
+@require_POST
+@login_required
+def queue_bulk(request: HttpRequest) -> HttpResponse:
+    unit, _units = _queue_unit(request, request.POST.get("unit", ""))
+    back = safe_next(request, f"{reverse('desk-queue')}?unit={unit.code}")
+    if not access.can_work_in(request.user, unit):
+        raise PermissionDenied
+    tickets = list(
+        selectors.tickets_visible_to(request.user).filter(
+            unit=unit, reference__in=request.POST.getlist("tickets")
+        )
+    )
+    form = BulkForm(
+        request.POST,
+        people=selectors.unit_people(unit),
+        references=[ticket.reference for ticket in tickets],
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors_text(errors))
+        return redirect(back)
+    chosen = set(form.cleaned_data["tickets"])
+    try:
+        done = _bulk(request, form, [ticket for ticket in tickets if ticket.reference in chosen])
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+def _clean_query(raw: str) -> str:
+    """Keep only the queue's own parameters of a query string."""
+    given = QueryDict(raw)
+    names = ("unit", *QUEUE_FILTERS)
+    return urlencode({name: given[name] for name in names if given.get(name, "").strip()})
+
+
+@require_POST
+@login_required
+def filter_save(request: HttpRequest) -> HttpResponse:
+    query = _clean_query(request.POST.get("query", ""))
+    _queue_unit(request, QueryDict(query).get("unit", ""))
+    form = SavedFilterForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = services.saved_filter_save(
+                user=signed_in(request), name=form.cleaned_data["name"], query=query
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("View saved as “%(name)s”.") % {"name": saved.name})
+    else:
+        messages.error(request, errors_text(form.errors.get("name", [])))
+    return HttpResponseRedirect(f"{reverse('desk-queue')}?{query}")
+
+
+@require_POST
+@login_required
+def filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = SavedFilter.objects.filter(user=signed_in(request), pk=pk).first()
+    if saved is None:
+        raise Http404
+    name = saved.name
+    services.saved_filter_delete(user=signed_in(request), saved_filter=saved)
+    messages.success(request, _("Saved view “%(name)s” deleted.") % {"name": name})
+    return redirect(safe_next(request, reverse("desk-queue")))
+
+
+urlpatterns: list[URLPattern] = [
+    path("desk/", queue_page, name="desk-queue"),
+    path("desk/rows/", queue_rows, name="desk-queue-rows"),
+    path("desk/bulk/", queue_bulk, name="desk-bulk"),
+    path("desk/views/", filter_save, name="desk-filter-save"),
+    path("desk/views/<int:pk>/delete/", filter_delete, name="desk-filter-delete"),
+]

@@ -1,0 +1,417 @@
+"""The staff ticket page: the conversation, the SOP steps with their timers, the history,
+messages that could not be delivered, and one POST endpoint per action.
+
+Every POST checks its form, calls one service and redirects back with a message; when a
+service refuses (ValidationError) the page is shown again with what the user typed.
+Auditors read the page with no forms; their POSTs are refused (403).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from pintu.desk import access, selectors, services
+from pintu.desk.forms import (
+    AssignForm,
+    FieldsForm,
+    MergeForm,
+    NoteForm,
+    ReplyForm,
+    SplitForm,
+    StatusForm,
+    StepForm,
+)
+from pintu.desk.models import Door, Priority, Status, Step, Ticket
+from pintu.desk.views.common import SLA_WORDS, error_text, js_words, minutes_words, signed_in
+from pintu.desk.views.history import history
+from pintu.doors.whatsapp.window import reply_mode
+from pintu.org import access as org_access
+from pintu.outbox.selectors import dead_letters
+from pintu.outbox.services import message_retry
+from pintu.sop.definition import Branch, Definition, Service
+from pintu.sop.diagram import duration_words
+
+
+@dataclass(frozen=True)
+class StepRow:
+    step: Step
+    actor: str  # the role's name in the SOP
+    standard: str  # the Mutu Baku time in words
+    elapsed: str
+    branches: tuple[Branch, ...]
+    branch_taken: str  # the condition of the branch taken, in the SOP's words
+
+
+def _step_rows(definition: Definition, steps: list[Step]) -> list[StepRow]:
+    roles = {role.key: role.name for role in definition.roles}
+    activities = {activity.key: activity for activity in definition.activities}
+    rows = []
+    for step in steps:
+        activity = activities.get(step.activity.key)
+        branches = activity.next if activity else ()
+        rows.append(
+            StepRow(
+                step=step,
+                actor=roles.get(step.activity.actor, step.activity.actor),
+                standard=duration_words(step.activity.time_standard),
+                elapsed=minutes_words(step.elapsed_minutes),
+                branches=branches,
+                branch_taken=next((b.when for b in branches if b.to == step.branch), ""),
+            )
+        )
+    return rows
+
+
+def _reply_route(ticket: Ticket) -> str:
+    """Where a public reply goes, in words: through the door the request came from."""
+    address = services.reply_recipient(ticket)
+    has_account = ticket.requester_id or (ticket.contact and ticket.contact.user_id)
+    if ticket.door == Door.WHATSAPP:
+        if address and reply_mode(ticket, timezone.now()) == "template":
+            # Meta allows free text only within 24 hours of the requester's last message.
+            return _(
+                "Sent by WhatsApp to +%(address)s as the approved template: the requester's "
+                "last message is more than 24 hours old."
+            ) % {"address": address}
+        if address:
+            return _(
+                "Sent by WhatsApp to +%(address)s as a free-text message (within 24 hours "
+                "of the requester's last message)."
+            ) % {"address": address}
+        return _("No WhatsApp number is known: the reply is kept here but not sent.")
+    if ticket.door in (Door.WEB, Door.EMAIL):
+        if ticket.door == Door.WEB and address:
+            return _("Shown in the portal and sent by e-mail to %(address)s.") % {
+                "address": address
+            }
+        if address:
+            return _("Sent by e-mail to %(address)s.") % {"address": address}
+    if has_account:
+        return _("Shown to the requester in the portal; not sent anywhere else.")
+    return _("Not sent: this request has no channel back. Tell the requester yourself.")
+
+
+def _staff_ticket(request: HttpRequest, reference: str) -> Ticket:
+    """The ticket for a staff page: its unit's people, auditors and admins; else 404."""
+    ticket = selectors.ticket_get(viewer=request.user, reference=reference)
+    if access.can_work_in(request.user, ticket.unit):
+        return ticket
+    if not org_access.can_read_everything(request.user):
+        raise Http404
+    if request.method != "GET":
+        raise PermissionDenied  # auditors read, never act
+    return ticket
+
+
+def _service(ticket: Ticket, definition: Definition) -> Service | None:
+    return next((s for s in definition.services if s.key == ticket.service_type.key), None)
+
+
+def _ticket_page(
+    request: HttpRequest, ticket: Ticket, bound: dict[str, forms.Form] | None = None
+) -> HttpResponse:
+    user = request.user
+    now = timezone.now()
+    can_work = access.can_work_in(user, ticket.unit)
+    definition = ticket.service_type.sop.parsed()
+    service = _service(ticket, definition)
+    declared = {field.key: field.label for field in service.fields} if service else {}
+    fields = [(label, ticket.fields.get(key, "")) for key, label in declared.items()]
+    fields += [(key, value) for key, value in ticket.fields.items() if key not in declared]
+    conversation = selectors.ticket_conversation(viewer=user, ticket=ticket)
+    steps = _step_rows(definition, selectors.ticket_steps(ticket))
+    active = next((row for row in steps if row.step.state == Step.State.ACTIVE), None)
+    sla = selectors.with_sla([ticket], now)[0].sla
+    context: dict[str, Any] = {
+        "ticket": ticket,
+        "sla": sla,
+        "sla_overall": SLA_WORDS[sla.overall],
+        "sla_first_response": SLA_WORDS[sla.first_response],
+        "sla_resolution": SLA_WORDS[sla.resolution],
+        "sop": ticket.service_type.sop,
+        "fields": fields,
+        "first_response_words": duration_words(ticket.service_type.first_response),
+        "resolution_words": duration_words(ticket.service_type.resolution),
+        "conversation": conversation,
+        "dead_letters": list(dead_letters(ticket)),
+        "steps": steps,
+        "active_step": active,
+        "history": history(
+            selectors.ticket_history(ticket), selectors.ticket_deadline_events(ticket), declared
+        ),
+        "can_work": can_work,
+        "words": js_words(),
+        "priority_high": ticket.priority in (Priority.HIGH, Priority.URGENT),
+    }
+    if can_work:
+        bound = bound or {}
+        people = selectors.unit_people(ticket.unit)
+        context.update(
+            {
+                "reply_route": _reply_route(ticket),
+                "reply_form": bound.get("reply") or ReplyForm(),
+                "note_form": bound.get("note") or NoteForm(),
+                "assign_form": bound.get("assign")
+                or AssignForm(people=people, initial={"assignee": ticket.assignee_id}),
+                "status_form": bound.get("status")
+                or StatusForm(allowed=services.ALLOWED_MOVES[ticket.status]),
+                "merge_form": bound.get("merge") or MergeForm(),
+                "split_form": bound.get("split") or SplitForm(),
+                "fields_form": bound.get("fields")
+                or (FieldsForm(service=service, initial=ticket.fields) if service else None),
+                "step_form": bound.get("step")
+                or (
+                    StepForm(
+                        branches=active.branches,
+                        initial={"step": active.step.pk, "output": active.step.activity.output},
+                    )
+                    if active
+                    else None
+                ),
+                "split_chosen": {str(pk) for pk in request.POST.getlist("articles")},
+            }
+        )
+    return render(request, "desk/staff/ticket.html", context)
+
+
+@require_GET
+@login_required
+def ticket_page(request: HttpRequest, reference: str) -> HttpResponse:
+    return _ticket_page(request, _staff_ticket(request, reference))
+
+
+def _act(
+    request: HttpRequest,
+    ticket: Ticket,
+    name: str,
+    form: forms.Form,
+    action: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """Run one action: on success a message and back to the ticket; when the form or
+    the service refuses, the page again with the error and what was typed."""
+    if form.is_valid():
+        try:
+            done = action(form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+            form.add_error(None, error)  # shown next to the form too, and keeps it open
+        else:
+            messages.success(request, done)
+            return redirect("desk-ticket", reference=ticket.reference)
+    else:
+        messages.error(request, _("Check the form below."))
+    return _ticket_page(request, ticket, {name: form})
+
+
+@require_POST
+@login_required
+def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = _staff_ticket(request, reference)
+
+    def reply(data: dict[str, Any]) -> str:
+        services.ticket_reply(
+            actor=signed_in(request),
+            ticket=ticket,
+            body=data["body"],
+            uploads=services.uploads_from_files(request.FILES.getlist("attachments")),
+            status=data["status"] or None,
+        )
+        return _("Reply saved. %(route)s") % {"route": _reply_route(ticket)}
+
+    return _act(request, ticket, "reply", ReplyForm(request.POST), reply)
+
+
+@require_POST
+@login_required
+def ticket_note(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = _staff_ticket(request, reference)
+
+    def note(data: dict[str, Any]) -> str:
+        services.ticket_note(
+            actor=signed_in(request),
+            ticket=ticket,
+            body=data["body"],
+            uploads=services.uploads_from_files(request.FILES.getlist("attachments")),
+        )
+        return _("Internal note added.")
+
+    return _act(request, ticket, "note", NoteForm(request.POST), note)
+
+
+@require_POST
+@login_required
+def ticket_assign(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = _staff_ticket(request, reference)
+
+    def assign(data: dict[str, Any]) -> str:
+        assignee = data["assignee"]
+        services.ticket_assign(actor=signed_in(request), ticket=ticket, assignee=assignee)
+        if assignee is None:
+            return _("Nobody is assigned now.")
+        return _("Assigned to %(person)s.") % {"person": assignee}
+
+    form = AssignForm(request.POST, people=selectors.unit_people(ticket.unit))
+    return _act(request, ticket, "assign", form, assign)
+
+
+@require_POST
+@login_required
+def ticket_status(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = _staff_ticket(request, reference)
+
+    def move(data: dict[str, Any]) -> str:
+        status = Status(data["status"])
+        services.ticket_set_status(actor=signed_in(request), ticket=ticket, status=status)
+        return _("Status set to %(status)s.") % {"status": status.label}
+
+    form = StatusForm(request.POST, allowed=services.ALLOWED_MOVES[ticket.status])
+    return _act(request, ticket, "status", form, move)
+
+
+@require_POST
+@login_required
+def ticket_step(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = _staff_ticket(request, reference)
+    step_id = request.POST.get("step", "")
+    step = selectors.ticket_step(ticket, int(step_id) if step_id.isdigit() else 0)
+    activity = next(
+        (a for a in ticket.service_type.sop.parsed().activities if a.key == step.activity.key),
+        None,
+    )
+
+    def complete(data: dict[str, Any]) -> str:
+        services.ticket_complete_step(
+            actor=signed_in(request),
+            step=step,
+            output=data["output"],
+            branch=data.get("branch", ""),
+        )
+        return _("Step %(number)s done.") % {"number": step.position}
+
+    form = StepForm(request.POST, branches=activity.next if activity else ())
+    return _act(request, ticket, "step", form, complete)
+
+
+@require_POST
+@login_required
+def ticket_merge(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = _staff_ticket(request, reference)
+
+    def merge(data: dict[str, Any]) -> str:
+        wanted = data["into"].strip().upper()
+        try:
+            target = selectors.ticket_get(viewer=request.user, reference=wanted)
+        except Http404:
+            raise ValidationError(
+                _("There is no request %(reference)s.") % {"reference": wanted}
+            ) from None
+        services.ticket_merge(actor=signed_in(request), source=ticket, target=target)
+        return _("Merged into %(reference)s.") % {"reference": target.reference}
+
+    return _act(request, ticket, "merge", MergeForm(request.POST), merge)
+
+
+@require_POST
+@login_required
+def ticket_split(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = _staff_ticket(request, reference)
+
+    def split(data: dict[str, Any]) -> str:
+        new = services.ticket_split(
+            actor=signed_in(request),
+            ticket=ticket,
+            article_ids=data["articles"],
+            subject=data["subject"],
+        )
+        return _("Split off as %(reference)s.") % {"reference": new.reference}
+
+    form = SplitForm(request.POST, articles=ticket.articles.all())
+    return _act(request, ticket, "split", form, split)
+
+
+@require_POST
+@login_required
+def ticket_fields(request: HttpRequest, reference: str) -> HttpResponse:
+    """Fill in or correct the service's own fields (a walk-in or an e-mail often arrives
+    without them)."""
+    ticket = _staff_ticket(request, reference)
+    service = _service(ticket, ticket.service_type.sop.parsed())
+    if service is None:
+        raise Http404
+
+    def update(data: dict[str, Any]) -> str:
+        services.ticket_update_fields(
+            actor=signed_in(request), ticket=ticket, fields=form.field_values()
+        )
+        return _("Details saved.")
+
+    form = FieldsForm(request.POST, service=service)
+    return _act(request, ticket, "fields", form, update)
+
+
+@require_POST
+@login_required
+def ticket_retry(request: HttpRequest, reference: str) -> HttpResponse:
+    """Send a dead letter of this ticket again."""
+    ticket = _staff_ticket(request, reference)
+    message_id = request.POST.get("message", "")
+    message = (
+        dead_letters(ticket).filter(pk=int(message_id)).first() if message_id.isdigit() else None
+    )
+    if message is None:
+        messages.error(request, _("That message is no longer waiting to be sent again."))
+    else:
+        try:
+            message_retry(actor=signed_in(request), message=message)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request,
+                _("The message to %(recipient)s will be sent again.")
+                % {"recipient": message.recipient},
+            )
+    return redirect("desk-ticket", reference=ticket.reference)
+
+
+@require_GET
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Any viewer of the ticket may download (requesters not from internal notes)."""
+    attachment = selectors.attachment_get(viewer=request.user, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("desk/t/<str:reference>/", ticket_page, name="desk-ticket"),
+    path("desk/t/<str:reference>/reply/", ticket_reply, name="desk-ticket-reply"),
+    path("desk/t/<str:reference>/note/", ticket_note, name="desk-ticket-note"),
+    path("desk/t/<str:reference>/assign/", ticket_assign, name="desk-ticket-assign"),
+    path("desk/t/<str:reference>/status/", ticket_status, name="desk-ticket-status"),
+    path("desk/t/<str:reference>/step/", ticket_step, name="desk-ticket-step"),
+    path("desk/t/<str:reference>/merge/", ticket_merge, name="desk-ticket-merge"),
+    path("desk/t/<str:reference>/split/", ticket_split, name="desk-ticket-split"),
+    path("desk/t/<str:reference>/fields/", ticket_fields, name="desk-ticket-fields"),
+    path("desk/t/<str:reference>/retry/", ticket_retry, name="desk-ticket-retry"),
+    path("desk/attachments/<int:pk>/", attachment_download, name="desk-attachment"),
+]

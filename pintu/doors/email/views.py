@@ -1,0 +1,99 @@
+"""Pages of the e-mail door: the quarantine (admins), a message's original bytes, retry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pintu.desk import access as desk_access
+from pintu.doors.email.ingest import inbound_retry
+from pintu.doors.models import InboundMessage
+from pintu.org import access as org_access
+from pintu.org.models import Unit
+
+
+@login_required
+def quarantine_list(request: HttpRequest) -> HttpResponse:
+    """Mail that could not be processed, newest first, with its error."""
+    if not org_access.is_admin(request.user):
+        raise PermissionDenied
+    quarantined = (
+        InboundMessage.objects.filter(
+            door=InboundMessage.Door.EMAIL, outcome=InboundMessage.Outcome.QUARANTINED
+        )
+        .select_related("mailbox")
+        .defer("raw")
+    )
+    page = Paginator(quarantined, 50).get_page(request.GET.get("page"))
+    units = Unit.objects.filter(is_active=True).only("code", "name")
+    return render(request, "doors/quarantine.html", {"page": page, "units": units})
+
+
+@login_required
+def inbound_raw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The message exactly as it arrived: admins, and staff of the unit whose request it
+    became (that is where attachments the desk refused are found)."""
+    message = get_object_or_404(InboundMessage.objects.select_related("ticket__unit"), pk=pk)
+    allowed = org_access.is_admin(request.user) or (
+        message.ticket is not None and desk_access.can_work_in(request.user, message.ticket.unit)
+    )
+    if not allowed:
+        raise Http404
+    extension = "eml" if message.door == InboundMessage.Door.EMAIL else "json"
+    response = HttpResponse(
+        bytes(message.raw),
+        content_type="message/rfc822" if extension == "eml" else "application/json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="inbound-{message.pk}.{extension}"'
+    return response
+
+
+@require_POST
+@login_required
+def inbound_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not org_access.is_admin(request.user):
+        raise PermissionDenied
+    message = get_object_or_404(InboundMessage, pk=pk, door=InboundMessage.Door.EMAIL)
+    unit = None
+    code = request.POST.get("unit", "").strip()
+    if code:
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            messages.error(request, _("Unknown unit %(code)s.") % {"code": code})
+            return redirect("doors-quarantine")
+    try:
+        result = inbound_retry(actor=request.user, message=message, unit=unit)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("doors-quarantine")
+    if result.outcome == InboundMessage.Outcome.QUARANTINED:
+        messages.error(
+            request,
+            _("Message %(pk)s is still quarantined (%(reason)s).")
+            % {"pk": message.pk, "reason": result.reason},
+        )
+    else:
+        messages.success(
+            request,
+            _("Message %(pk)s processed: %(outcome)s %(ticket)s")
+            % {
+                "pk": message.pk,
+                "outcome": InboundMessage.Outcome(result.outcome).label,
+                "ticket": result.ticket or "",
+            },
+        )
+    return redirect("doors-quarantine")
+
+
+urlpatterns: list[URLPattern] = [
+    path("doors/quarantine/", quarantine_list, name="doors-quarantine"),
+    path("doors/inbound/<int:pk>/raw/", inbound_raw, name="doors-inbound-raw"),
+    path("doors/inbound/<int:pk>/retry/", inbound_retry_view, name="doors-inbound-retry"),
+]

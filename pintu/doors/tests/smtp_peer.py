@@ -1,0 +1,131 @@
+"""A real SMTP receiver for tests: aiosmtpd on 127.0.0.1 and a port the OS picks, which
+collects what the outbox sends and can be told to refuse the next tries."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+# aiosmtpd narrates every SMTP command at INFO; failures show through the tests anyway.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    raw: bytes
+
+    @property
+    def email(self) -> EmailMessage:
+        parsed = message_from_bytes(self.raw, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+
+class Receiver:
+    """The aiosmtpd handler: accepts every message unless a refusal is queued."""
+
+    def __init__(self) -> None:
+        self.messages: list[Received] = []
+        self.refusals: list[str] = []  # SMTP replies for the next RCPT TO commands
+        self.lock = threading.Lock()
+
+    def refuse_next(self, *replies: str) -> None:
+        with self.lock:
+            self.refusals.extend(replies)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
+    ) -> str:
+        with self.lock:
+            if self.refusals:
+                return self.refusals.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.messages.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+            )
+        return "250 Message accepted for delivery"
+
+
+class _LoopbackController(Controller):
+    """Listens on a socket bound to port 0 before the server starts, so the port is
+    free by construction (no pick-then-bind race with tests running side by side)."""
+
+    def __init__(self, handler: Receiver, **kwargs: Any) -> None:
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind(("127.0.0.1", 0))
+        port = self.listener.getsockname()[1]
+        super().__init__(handler, hostname="127.0.0.1", port=port, **kwargs)
+
+    def _create_server(self) -> Any:
+        return self.loop.create_server(
+            self._factory_invoker, sock=self.listener, ssl=self.ssl_context
+        )
+
+
+@dataclass
+class SmtpPeer:
+    receiver: Receiver
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    @property
+    def messages(self) -> list[Received]:
+        with self.receiver.lock:
+            return list(self.receiver.messages)
+
+    def refuse_next(self, *replies: str) -> None:
+        self.receiver.refuse_next(*replies)
+
+
+@contextmanager
+def smtp_peer(login: tuple[str, str] | None = None) -> Iterator[SmtpPeer]:
+    """Run a receiver for the duration of the block. With ``login``, the server offers
+    AUTH (without TLS: loopback only) and accepts exactly that user and password."""
+    receiver = Receiver()
+    options: dict[str, Any] = {}
+    if login is not None:
+
+        def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any):
+            ok = (
+                isinstance(data, LoginPassword)
+                and (
+                    data.login.decode(),
+                    data.password.decode(),
+                )
+                == login
+            )
+            return AuthResult(success=ok, handled=False)
+
+        options = {"authenticator": authenticate, "auth_require_tls": False}
+    controller = _LoopbackController(receiver, **options)
+    controller.start()
+    try:
+        yield SmtpPeer(receiver, controller.port)
+    finally:
+        controller.stop()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: connecting to it is refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -1,0 +1,200 @@
+"""The outbox worker: claim due messages, hand each to its door's transport, record
+what happened (sent, retry later, or a dead letter that staff see on the ticket).
+
+Claims keep several workers on several machines from sending one row twice: on
+PostgreSQL ``SELECT ... FOR UPDATE SKIP LOCKED`` in a short transaction, elsewhere a
+conditional UPDATE per row. The network I/O happens after the claim has committed,
+outside any transaction. A worker that dies while sending leaves its claim behind; after
+``CLAIM_LEASE`` the row is due again (at-least-once delivery: the e-mail transport keeps
+the Message-ID it reserved, so a receiver can tell a resend from a new message).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from importlib import import_module
+from typing import Protocol
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from pintu.outbox.models import OutboundMessage
+
+logger = logging.getLogger("pintu.outbox")
+
+Status = OutboundMessage.Status
+
+# A claim older than this is taken to be abandoned by a worker that stopped mid-send.
+CLAIM_LEASE = timedelta(minutes=10)
+CLAIM_CHUNK = 10
+# However many attempts have failed, the next one is at most this far away.
+MAX_RETRY_DELAY = timedelta(hours=6)
+
+
+class TemporaryFailure(Exception):
+    """The door could not take the message now (4xx, network down): try again later."""
+
+
+class PermanentFailure(Exception):
+    """The door refused the message for good (5xx, no such recipient): a dead letter."""
+
+
+class Transport(Protocol):
+    def send(self, message: OutboundMessage) -> str:
+        """Deliver ``message`` and return its id at the door (our Message-ID, the
+        WhatsApp message id). Raise TemporaryFailure or PermanentFailure."""
+        ...
+
+
+# One transport per door. Each door registers its own from ``pintu/doors/<door>/
+# transport.py``, which is imported the first time a message for that door is due, so
+# that the outbox never imports the doors (they import the outbox). Tests swap entries.
+TRANSPORTS: dict[str, Transport] = {}
+
+
+def transport_for(door: str) -> Transport:
+    if door not in TRANSPORTS and door.isidentifier():
+        module = f"pintu.doors.{door}.transport"
+        try:
+            import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name not in (module, module.rpartition(".")[0]):
+                raise  # a broken import inside the transport: let its error show
+    if door not in TRANSPORTS:
+        raise TemporaryFailure(f"no transport for the door {door!r}")
+    return TRANSPORTS[door]
+
+
+def retry_delay(
+    attempts: int, backoff_seconds: float, jitter: Callable[[], float] = random.random
+) -> timedelta:
+    """How long to wait after the ``attempts``-th failed try: exponential backoff,
+    capped at six hours, spread by ±25 % so that a backlog does not retry in step."""
+    base = backoff_seconds * 2 ** max(attempts - 1, 0)
+    spread = base * (0.75 + 0.5 * jitter())
+    return min(timedelta(seconds=spread), MAX_RETRY_DELAY)
+
+
+# ---------------------------------------------------------------- claiming
+
+
+def _due(now: datetime) -> Q:
+    return Q(status__in=[Status.PENDING, Status.FAILED], next_attempt_at__lte=now) | Q(
+        status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    )
+
+
+def _worker_name() -> str:
+    # Unique per call: two threads of one process must not share a claim.
+    return f"{socket.gethostname()[:30]}-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+
+
+def _claim(candidates: Q, now: datetime, limit: int, worker: str) -> list[int]:
+    """Take up to ``limit`` due rows for ``worker``; returns their ids, oldest due first."""
+    claim = {
+        "status": Status.SENDING,
+        "claimed_by": worker,
+        "claimed_at": now,
+        # Counted at the claim, so that a message that kills the worker every time it
+        # is sent still runs out of attempts.
+        "attempts": F("attempts") + 1,
+    }
+    due = OutboundMessage.objects.filter(candidates & _due(now)).order_by("next_attempt_at", "id")
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+            OutboundMessage.objects.filter(pk__in=ids).update(**claim)
+        return ids
+    claimed: list[int] = []
+    # Workers racing here see the same first rows; looking further than ``limit`` lets
+    # the one that loses a row take the next instead of stopping short.
+    for pk in due.values_list("pk", flat=True)[: limit * 4]:
+        # Re-checks the due condition in the UPDATE itself: of two workers that both saw
+        # the row, only one matches it.
+        if OutboundMessage.objects.filter(_due(now), pk=pk).update(**claim):
+            claimed.append(pk)
+            if len(claimed) == limit:
+                break
+    return claimed
+
+
+# ---------------------------------------------------------------- delivering
+
+
+def deliver_due(now: datetime, limit: int = 50) -> int:
+    """Claim and deliver up to ``limit`` messages due at ``now``; returns how many were
+    tried. Call it outside any transaction: it talks to the network."""
+    worker = _worker_name()
+    tried = 0
+    while tried < limit:
+        # A few rows per claim, so that each is sent well within the lease even when
+        # the relay is slow (a claim of 50 at a 30-second timeout each would outlive it).
+        chunk = min(CLAIM_CHUNK, limit - tried)
+        ids = _claim(Q(), now, chunk, worker)
+        for pk in ids:
+            _deliver(pk, worker, now)
+        tried += len(ids)
+        if len(ids) < chunk:
+            break
+    return tried
+
+
+def deliver_one(message_id: int, now: datetime) -> bool:
+    """Deliver one message now if it is due and nobody else has it (services enqueue
+    this on commit); returns whether it was tried."""
+    worker = _worker_name()
+    if not _claim(Q(pk=message_id), now, 1, worker):
+        return False
+    _deliver(message_id, worker, now)
+    return True
+
+
+def _deliver(pk: int, worker: str, now: datetime) -> None:
+    message = OutboundMessage.objects.select_related("ticket__unit", "article").get(pk=pk)
+    mine = OutboundMessage.objects.filter(pk=pk, status=Status.SENDING, claimed_by=worker)
+    done: dict[str, object] = {"claimed_by": "", "claimed_at": None}
+    if message.attempts > settings.PINTU_OUTBOX_MAX_ATTEMPTS:
+        # Only a claim abandoned on the last attempt gets here: the worker keeps dying
+        # while sending this message, so stop trying it.
+        done.update(status=Status.DEAD, last_error="the worker stopped while sending it")
+        mine.update(**done)
+        logger.warning("outbox: message %s is a dead letter: abandoned while sending", pk)
+        return
+    try:
+        external_id = transport_for(message.door).send(message)
+    except PermanentFailure as error:
+        done.update(status=Status.DEAD, last_error=_text(error))
+    except Exception as error:
+        if not isinstance(error, TemporaryFailure):
+            # A bug or an unexpected error in a transport must not stop the batch; the
+            # message is retried and, if it keeps failing, ends as a dead letter.
+            logger.exception("outbox: unexpected error sending message %s", pk)
+        if message.attempts >= settings.PINTU_OUTBOX_MAX_ATTEMPTS:
+            done.update(status=Status.DEAD, last_error=_text(error))
+        else:
+            delay = retry_delay(message.attempts, settings.PINTU_OUTBOX_BACKOFF_SECONDS)
+            done.update(status=Status.FAILED, last_error=_text(error), next_attempt_at=now + delay)
+    else:
+        done.update(
+            status=Status.SENT, external_id=external_id, sent_at=timezone.now(), last_error=""
+        )
+    if not mine.update(**done):
+        # Our claim outlived its lease and another worker took the row over; its outcome
+        # is the one recorded.
+        logger.warning("outbox: message %s was taken over before %s finished", pk, worker)
+    elif done["status"] == Status.DEAD:
+        logger.warning("outbox: message %s is a dead letter: %s", pk, done["last_error"])
+
+
+def _text(error: Exception) -> str:
+    if isinstance(error, TemporaryFailure | PermanentFailure) and str(error):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
