@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,7 +11,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pintu.desk.models import Article, Door, Status
-from pintu.desk.portal_forms import FIELD_PREFIX, AttachmentsField, _declared_field
+from pintu.desk.portal_forms import (
+    FIELD_PREFIX,
+    AttachmentsField,
+    declared_field,
+    declared_values,
+)
 from pintu.org.models import User
 from pintu.sop.definition import Branch, Service
 from pintu.sop.models import ServiceType
@@ -160,28 +164,9 @@ class SavedFilterForm(forms.Form):
 def _service_fields(form: forms.Form, service: Service) -> None:
     """Add the service's own fields, none required: staff may fill them in later."""
     for declared in service.fields:
-        field = _declared_field(declared)
+        field = declared_field(declared)
         field.required = False
         form.fields[FIELD_PREFIX + declared.key] = field
-
-
-def _service_values(form: forms.Form) -> dict[str, str]:
-    """The service's fields as the ticket stores them: text (dates in ISO 8601), "" for
-    a field left empty."""
-    values: dict[str, str] = {}
-    for name, value in form.cleaned_data.items():
-        if not name.startswith(FIELD_PREFIX):
-            continue
-        if value in ("", None):
-            text = ""
-        elif isinstance(value, Decimal):
-            text = format(value.normalize(), "f")
-        elif hasattr(value, "isoformat"):
-            text = value.isoformat()
-        else:
-            text = str(value)
-        values[name.removeprefix(FIELD_PREFIX)] = text
-    return values
 
 
 class FieldsForm(forms.Form):
@@ -196,7 +181,7 @@ class FieldsForm(forms.Form):
         _service_fields(self, service)
 
     def field_values(self) -> dict[str, str]:
-        return _service_values(self)
+        return declared_values(self)
 
 
 def normalise_phone(raw: str) -> str:
@@ -325,4 +310,4 @@ class IntakeForm(forms.Form):
 
     def field_values(self) -> dict[str, str]:
         """The service's fields that were filled in."""
-        return {key: value for key, value in _service_values(self).items() if value}
+        return {key: value for key, value in declared_values(self).items() if value}

@@ -64,7 +64,26 @@ class AttachmentsField(forms.FileField):
         return uploads
 
 
-def _declared_field(field: Field) -> forms.Field:
+def declared_values(form: forms.Form) -> dict[str, str]:
+    """The service's fields of a cleaned form as the ticket stores them: text (dates in
+    ISO 8601), "" for a field left empty."""
+    values: dict[str, str] = {}
+    for name, value in form.cleaned_data.items():
+        if not name.startswith(FIELD_PREFIX):
+            continue
+        if value in ("", None):
+            text = ""
+        elif isinstance(value, Decimal):
+            text = format(value.normalize(), "f")
+        elif hasattr(value, "isoformat"):
+            text = value.isoformat()
+        else:
+            text = str(value)
+        values[name.removeprefix(FIELD_PREFIX)] = text
+    return values
+
+
+def declared_field(field: Field) -> forms.Field:
     """The form field for one field an SOP declares for its service (the types are
     ``FIELD_TYPES`` in pintu.sop.schema)."""
     common: dict[str, Any] = {"label": field.label, "required": field.required}
@@ -102,7 +121,7 @@ class RequestForm(PortalForm):
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in service.fields:
-            self.fields[FIELD_PREFIX + field.key] = _declared_field(field)
+            self.fields[FIELD_PREFIX + field.key] = declared_field(field)
         # Declared after the service's own fields, so they read in that order.
         self.fields["body"] = forms.CharField(
             label=_("Description"),
@@ -116,18 +135,7 @@ class RequestForm(PortalForm):
 
     def field_values(self) -> dict[str, str]:
         """The service's fields as the ticket stores them: text (dates in ISO 8601)."""
-        values: dict[str, str] = {}
-        for name, value in self.cleaned_data.items():
-            if not name.startswith(FIELD_PREFIX) or value in ("", None):
-                continue
-            if isinstance(value, Decimal):
-                text = format(value.normalize(), "f")
-            elif hasattr(value, "isoformat"):
-                text = value.isoformat()
-            else:
-                text = str(value)
-            values[name.removeprefix(FIELD_PREFIX)] = text
-        return values
+        return {key: text for key, text in declared_values(self).items() if text}
 
 
 class ReplyForm(PortalForm):

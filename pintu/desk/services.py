@@ -419,16 +419,7 @@ def ticket_reply(
     access.require_work(actor, ticket)
     if not body.strip():
         raise ValidationError(_("Write a reply."))
-    article = Article.objects.create(
-        ticket=ticket,
-        kind=Article.Kind.REPLY,
-        door=ticket.door,
-        author=actor,
-        author_name=str(actor),
-        body=body,
-        created_at=now,
-    )
-    article_attach(article, uploads)
+    article = _staff_article(ticket, Article.Kind.REPLY, actor, body, uploads, now)
     before = _snapshot(ticket, ["status", "first_response_at"])
     changed = []
     if ticket.first_response_at is None:
@@ -479,16 +470,7 @@ def ticket_note(
     access.require_work(actor, ticket)
     if not body.strip():
         raise ValidationError(_("Write a note."))
-    article = Article.objects.create(
-        ticket=ticket,
-        kind=Article.Kind.NOTE,
-        door=ticket.door,
-        author=actor,
-        author_name=str(actor),
-        body=body,
-        created_at=now,
-    )
-    article_attach(article, uploads)
+    article = _staff_article(ticket, Article.Kind.NOTE, actor, body, uploads, now)
     _audit(actor, "ticket.note", ticket, None, {"article": article.pk})
     return article
 
@@ -531,6 +513,22 @@ def ticket_requester_message(
         ticket_set_status(
             actor=author, ticket=ticket, status=Status.OPEN, now=now, by_requester=True
         )
+    return article
+
+
+def _staff_article(
+    ticket: Ticket, kind: str, actor: User, body: str, uploads: Sequence[Upload], now: datetime
+) -> Article:
+    article = Article.objects.create(
+        ticket=ticket,
+        kind=kind,
+        door=ticket.door,
+        author=actor,
+        author_name=str(actor),
+        body=body,
+        created_at=now,
+    )
+    article_attach(article, uploads)
     return article
 
 
