@@ -43,7 +43,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from pintu.desk import selectors  # noqa: E402
+from pintu.desk import portal_selectors, selectors  # noqa: E402
 from pintu.desk.bench import explain_queue, queue_sql  # noqa: E402
 from pintu.desk.models import ACTIVE_STATUSES, Ticket  # noqa: E402
 from pintu.org.models import Role, Unit, User  # noqa: E402
@@ -156,7 +156,7 @@ def main() -> None:
     measure("ticket page selectors (get, conversation, steps)", ticket_page, runs)
     measure(
         f"portal list selector ({requester.username})",
-        lambda: selectors.requester_tickets(viewer=requester, now=timezone.now()),
+        lambda: portal_selectors.my_requests(viewer=requester, now=timezone.now()),
         runs,
     )
 

@@ -135,7 +135,15 @@ def queue(
 
 
 def with_sla(tickets: Sequence[Ticket], now: datetime) -> list[Row]:
+    """Rows with their SLA state; one calendar load per unit, whatever the years shown."""
     calendars = CalendarCache()
+    spans: dict[int, tuple[Unit, int, int]] = {}
+    for ticket in tickets:
+        year = timezone.localtime(ticket.received_at).year
+        unit, first, last = spans.get(ticket.unit_id, (ticket.unit, year, year))
+        spans[ticket.unit_id] = (unit, min(first, year), max(last, year))
+    for unit, first, last in spans.values():
+        calendars.cover(unit, first, last)
     rows = []
     for ticket in tickets:
         calendar = calendars.get(ticket.unit, timezone.localtime(ticket.received_at).year)
@@ -157,16 +165,6 @@ def with_sla(tickets: Sequence[Ticket], now: datetime) -> list[Row]:
             )
         )
     return rows
-
-
-def requester_tickets(*, viewer: Any, now: datetime, limit: int = 100) -> list[Row]:
-    """The portal's "my requests": the viewer's own tickets, newest first."""
-    tickets = (
-        Ticket.objects.filter(requester=viewer)
-        .select_related("unit", "service_type")
-        .order_by("-received_at", "-id")[:limit]
-    )
-    return with_sla(list(tickets), now)
 
 
 def staff_units(viewer: Any) -> QuerySet[Unit]:

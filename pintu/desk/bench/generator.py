@@ -13,40 +13,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from pintu.desk.bench import shape
 from pintu.desk.bench.people import People
 from pintu.desk.bench.plans import ServicePlan
-from pintu.desk.bench.shape import (
-    ACTIVE,
-    ACTIVE_DECAY_DAYS,
-    ACTIVE_FLOOR,
-    ACTIVE_RECENT,
-    ANSWERS,
-    AUTO_CLOSE,
-    CONTACT_SHARE,
-    CONTACT_SHARE_PARTNERS,
-    CSAT,
-    CSAT_SHARE,
-    DOORS,
-    EVENTS,
-    INBOUND,
-    NOTES,
-    OFFICE_HOURS,
-    OFFICE_HOURS_SHARE,
-    ON_TIME_SHARE,
-    ONLINE_DOORS,
-    PARTNERS,
-    PAUSED_SHARE,
-    PLACES,
-    PRIORITIES,
-    REPLIES,
-    RESOLUTIONS,
-    SERVICE_WEIGHTS,
-    SOFTWARE,
-    SPAN_DAYS,
-    SYSTEMS,
-    UNIT_WEIGHTS,
-    WEEKEND_SHARE,
-)
 from pintu.desk.models import Article, ReferenceCounter, Status, Step
 from pintu.org.calendar import WorkingCalendar
 from pintu.org.models import Unit
@@ -91,22 +60,23 @@ class Draft:
 def received_times(rng: random.Random, count: int, now: datetime) -> list[int]:
     """``count`` arrival moments (epoch seconds, sorted) over the last two years."""
     tz = timezone.get_current_timezone()
-    first_day = timezone.localtime(now - timedelta(days=SPAN_DAYS)).date()
+    first_day = timezone.localtime(now - timedelta(days=shape.SPAN_DAYS)).date()
     end = now.timestamp()
     days: dict[int, tuple[float, bool]] = {}  # offset -> (local midnight, weekend)
     moments = array("q")
     while len(moments) < count:
         # Use grows over the two years: the density rises linearly from 0.5 to 1.5.
-        offset = min(int((math.sqrt(0.25 + 2 * rng.random()) - 0.5) * SPAN_DAYS), SPAN_DAYS)
+        share = math.sqrt(0.25 + 2 * rng.random()) - 0.5
+        offset = min(int(share * shape.SPAN_DAYS), shape.SPAN_DAYS)
         if offset not in days:
             day = first_day + timedelta(days=offset)
             midnight = datetime.combine(day, datetime.min.time(), tzinfo=tz).timestamp()
             days[offset] = (midnight, day.weekday() >= 5)
         midnight, weekend = days[offset]
-        if weekend and rng.random() > WEEKEND_SHARE:
+        if weekend and rng.random() > shape.WEEKEND_SHARE:
             continue
-        if rng.random() < OFFICE_HOURS_SHARE:
-            minute = rng.uniform(*OFFICE_HOURS)
+        if rng.random() < shape.OFFICE_HOURS_SHARE:
+            minute = rng.uniform(*shape.OFFICE_HOURS)
         else:
             minute = rng.uniform(0, 24 * 60)
         moment = midnight + minute * 60
@@ -145,18 +115,18 @@ class Generator:
             by_unit.setdefault(plan.unit.pk, []).append(plan)
         self.plans = by_unit
         self.units = Weighted(
-            {unit_id: UNIT_WEIGHTS.get(p[0].unit.code, 10) for unit_id, p in by_unit.items()}
+            {unit_id: shape.UNIT_WEIGHTS.get(p[0].unit.code, 10) for unit_id, p in by_unit.items()}
         )
         self.services = {
             unit_id: Weighted(
-                {i: SERVICE_WEIGHTS.get(plan.service_type.key, 2) for i, plan in enumerate(p)}
+                {i: shape.SERVICE_WEIGHTS.get(plan.service_type.key, 2) for i, plan in enumerate(p)}
             )
             for unit_id, p in by_unit.items()
         }
-        self.doors = Weighted(DOORS)
-        self.active = Weighted(ACTIVE)
-        self.priorities = Weighted(PRIORITIES)
-        self.csat = Weighted(CSAT)
+        self.doors = Weighted(shape.DOORS)
+        self.active = Weighted(shape.ACTIVE)
+        self.priorities = Weighted(shape.PRIORITIES)
+        self.csat = Weighted(shape.CSAT)
         self.counters: dict[tuple[int, int], int] = {
             (c.unit_id, c.year): c.last for c in ReferenceCounter.objects.all()
         }
@@ -176,15 +146,17 @@ class Generator:
         # The calendar for the local year of arrival, as the desk's services take it.
         calendar = self.calendars.get(unit, received.year)
 
+        opening, closing = shape.OFFICE_HOURS
         minute = received.hour * 60 + received.minute
-        in_office = received.weekday() < 5 and OFFICE_HOURS[0] <= minute < OFFICE_HOURS[1]
+        in_office = received.weekday() < 5 and opening <= minute < closing
         door = self.doors.draw(rng)
-        if not in_office and door not in ONLINE_DOORS:
-            door = rng.choice(ONLINE_DOORS)  # nobody takes walk-ins or calls after hours
+        if not in_office and door not in shape.ONLINE_DOORS:
+            door = rng.choice(shape.ONLINE_DOORS)  # nobody takes walk-ins or calls after hours
         requester_id, contact_id, requester_name = self._requester(door, unit)
 
         age_days = (now - received).total_seconds() / 86400
-        chance = ACTIVE_FLOOR + ACTIVE_RECENT * math.exp(-age_days / ACTIVE_DECAY_DAYS)
+        recent = math.exp(-age_days / shape.ACTIVE_DECAY_DAYS)
+        chance = shape.ACTIVE_FLOOR + shape.ACTIVE_RECENT * recent
         status = self.active.draw(rng) if rng.random() < chance else Status.RESOLVED.value
         staff = self.people.staff[unit_id]
         unassigned = status == Status.NEW and rng.random() < 0.6
@@ -208,16 +180,16 @@ class Generator:
                 status = Status.OPEN.value
         elif status == Status.RESOLVED:
             assert first_response_at is not None
-            if rng.random() < PAUSED_SHARE:
+            if rng.random() < shape.PAUSED_SHARE:
                 started = first_response_at + _minutes(rng, 10, 360)
                 pauses.append((started, started + _minutes(rng, 30, 3 * 1440)))
             resolved_at = self._resolved(calendar, plan, received, first_response_at, pauses)
             if resolved_at is None:
                 status, pauses = Status.OPEN.value, []
-            elif now - resolved_at > AUTO_CLOSE:
+            elif now - resolved_at > shape.AUTO_CLOSE:
                 status = Status.CLOSED.value
                 by_staff = rng.random() < 0.3  # closed at once, else closed automatically
-                closed_at = resolved_at + (_minutes(rng, 1, 30) if by_staff else AUTO_CLOSE)
+                closed_at = resolved_at + (_minutes(rng, 1, 30) if by_staff else shape.AUTO_CLOSE)
 
         deadlines = ticket_deadlines(
             Clock(
@@ -231,7 +203,7 @@ class Generator:
             )
         )
         csat_score = csat_at = None
-        if resolved_at is not None and rng.random() < CSAT_SHARE:
+        if resolved_at is not None and rng.random() < shape.CSAT_SHARE:
             rated = resolved_at + _minutes(rng, 10, 3 * 1440)
             if rated < now:
                 csat_score, csat_at = self.csat.draw(rng), rated
@@ -289,9 +261,9 @@ class Generator:
 
     def _requester(self, door: str, unit: Unit) -> tuple[int | None, int | None, str]:
         rng = self.rng
-        share = CONTACT_SHARE.get(door, 0.15)
+        share = shape.CONTACT_SHARE.get(door, 0.15)
         if unit.code == "KS":
-            share = CONTACT_SHARE_PARTNERS
+            share = shape.CONTACT_SHARE_PARTNERS
         if rng.random() < share:
             contact_id, name = rng.choice(self.people.contacts)
             return None, contact_id, name
@@ -311,7 +283,7 @@ class Generator:
         rng = self.rng
         closed = [(begin, end) for begin, end in pauses if end is not None]
         due = due_at(calendar, received, plan.resolution, closed)
-        on_time = rng.random() < ON_TIME_SHARE
+        on_time = rng.random() < shape.ON_TIME_SHARE
         share = rng.uniform(0.05, 0.95) if on_time else rng.uniform(1.05, 1.8)
         span = max(due - first_response_at, timedelta(minutes=5))
         resolved = first_response_at + span * share
@@ -329,11 +301,11 @@ class Generator:
     def _subject(self, plan: ServicePlan) -> str:
         rng = self.rng
         values = {
-            "place": rng.choice(PLACES),
-            "system": rng.choice(SYSTEMS),
-            "software": rng.choice(SOFTWARE),
-            "partner": rng.choice(PARTNERS),
-            "event": rng.choice(EVENTS),
+            "place": rng.choice(shape.PLACES),
+            "system": rng.choice(shape.SYSTEMS),
+            "software": rng.choice(shape.SOFTWARE),
+            "partner": rng.choice(shape.PARTNERS),
+            "event": rng.choice(shape.EVENTS),
             "course": f"MK{rng.randint(1000, 4999)}",
         }
         return rng.choice(plan.subjects).format_map(values)
@@ -387,22 +359,19 @@ class Generator:
         inbound, reply, note = (
             k.value for k in (Article.Kind.INBOUND, Article.Kind.REPLY, Article.Kind.NOTE)
         )
-        articles = [
-            article(
-                inbound, ticket["received_at"], f"{subject}. {rng.choice(INBOUND)}", by_staff=False
-            )
-        ]
+        opening = f"{subject}. {rng.choice(shape.INBOUND)}"
+        articles = [article(inbound, ticket["received_at"], opening, by_staff=False)]
         if first_response_at is not None:
-            articles.append(article(reply, first_response_at, rng.choice(REPLIES), True))
+            articles.append(article(reply, first_response_at, rng.choice(shape.REPLIES), True))
         for _, end in pauses:
             if end is not None:
-                articles.append(article(inbound, end, rng.choice(ANSWERS), by_staff=False))
+                articles.append(article(inbound, end, rng.choice(shape.ANSWERS), by_staff=False))
         if first_response_at is not None and len(articles) < 3 and rng.random() < 0.3:
             last = resolved_at or self.now
             at = first_response_at + (last - first_response_at) * rng.uniform(0.2, 0.8)
-            articles.append(article(note, at, rng.choice(NOTES), by_staff=True))
+            articles.append(article(note, at, rng.choice(shape.NOTES), by_staff=True))
         if resolved_at is not None:
-            articles.append(article(reply, resolved_at, rng.choice(RESOLUTIONS), True))
+            articles.append(article(reply, resolved_at, rng.choice(shape.RESOLUTIONS), True))
         return sorted(articles, key=lambda a: a["created_at"])
 
     def _steps(
