@@ -58,6 +58,14 @@ def default_language() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def fresh_calendars() -> None:
+    """A rolled-back test leaves no signal behind: forget calendars it may have cached."""
+    from pintu.sla.calendars import calendar_data_changed
+
+    calendar_data_changed()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     """Argon2 is slow by design; tests other than the one that checks it hash quickly."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

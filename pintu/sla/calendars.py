@@ -1,10 +1,38 @@
-"""Working calendars per unit, loaded once per request or sweep instead of per ticket."""
+"""Working calendars per unit, loaded once instead of per ticket.
+
+``CalendarCache`` holds them for one request or sweep. Behind it a small process-wide
+cache keeps each loaded calendar for ``SHARED_SECONDS``, so that a worker filing a burst
+of mail or WhatsApp messages does not reload holidays and closures for every message. A
+change made in this process (a closure, a holiday correction, new weekly hours) clears it
+at once; another process sees the change within ``SHARED_SECONDS``.
+"""
 
 from __future__ import annotations
+
+import time
 
 from pintu.org.calendar import WorkingCalendar
 from pintu.org.models import Unit
 from pintu.org.selectors import calendar_for_unit
+
+SHARED_SECONDS = 60.0
+_shared: dict[tuple[int, int, int], tuple[float, WorkingCalendar]] = {}
+
+
+def calendar_data_changed(**_: object) -> None:
+    """Forget every shared calendar (connected to saves of calendar data)."""
+    _shared.clear()
+
+
+def _load(unit: Unit, first_year: int, end_year: int) -> WorkingCalendar:
+    key = (unit.pk, first_year, end_year)
+    now = time.monotonic()
+    hit = _shared.get(key)
+    if hit is not None and now - hit[0] < SHARED_SECONDS:
+        return hit[1]
+    calendar = calendar_for_unit(unit, range(first_year, end_year + 1))
+    _shared[key] = (now, calendar)
+    return calendar
 
 
 class CalendarCache:
@@ -22,7 +50,7 @@ class CalendarCache:
             return cached[2]
         if cached is not None:
             first_year, last_year = min(first_year, cached[0]), max(last_year, cached[1] - 1)
-        calendar = calendar_for_unit(unit, range(first_year, last_year + 2))
+        calendar = _load(unit, first_year, last_year + 1)
         self._calendars[unit.pk] = (first_year, last_year + 1, calendar)
         return calendar
 

@@ -1,0 +1,42 @@
+"""Calendars are loaded once and shared, and a change to calendar data applies at once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pintu.org import services
+from pintu.org.models import Unit
+from pintu.sla.calendars import CalendarCache
+
+
+@pytest.mark.django_db
+def test_one_load_is_shared_until_the_calendar_data_changes(
+    personas, django_assert_num_queries
+) -> None:
+    si = Unit.objects.get(code="UPT-SI")
+    first = CalendarCache().get(si, 2026)
+    with django_assert_num_queries(0):
+        assert CalendarCache().get(si, 2026) is first  # another request, same process
+    services.closure_add(
+        actor=personas.head,
+        unit=si,
+        start_date=date(2026, 12, 30),
+        end_date=date(2026, 12, 30),
+        reason="Pemeliharaan",
+    )
+    fresh = CalendarCache().get(si, 2026)
+    assert date(2026, 12, 30) in fresh.non_working_dates
+    assert date(2026, 12, 30) not in first.non_working_dates
+
+
+@pytest.mark.django_db
+def test_a_span_of_years_is_loaded_once_per_unit(django_assert_num_queries) -> None:
+    si = Unit.objects.get(code="UPT-SI")
+    cache = CalendarCache()
+    calendar = cache.cover(si, 2025, 2026)
+    with django_assert_num_queries(0):
+        assert cache.get(si, 2025) is calendar and cache.get(si, 2026) is calendar
+    assert date(2025, 8, 17) in calendar.non_working_dates
+    assert date(2027, 1, 1) in calendar.non_working_dates  # the following year too
