@@ -22,10 +22,8 @@ import time
 import uuid
 from pathlib import Path
 
-# bench/ holds a queue.py: its folder must leave the import path, or that file would
-# stand in for the standard library's queue module.
+# Run from anywhere: pintu is imported from the repository root.
 HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pintu.settings")
 os.environ.setdefault("PINTU_DEBUG", "0")  # no SQL logging, as in production

@@ -48,7 +48,12 @@ class Sop(models.Model):
         return f"{self.code} {self.title}"
 
     def parsed(self) -> Definition:
-        return Definition.from_json(self.definition)
+        """The stored definition as data; built once per instance (a revision's
+        definition never changes once loaded)."""
+        cached: Definition | None = self.__dict__.get("_parsed")
+        if cached is None:
+            cached = self.__dict__["_parsed"] = Definition.from_json(self.definition)
+        return cached
 
 
 class ServiceType(models.Model):

@@ -1,6 +1,6 @@
 """Server time of the staff queue, the ticket page and the portal list on bench data.
 
-    .venv/bin/python bench/queue.py [--runs 200]
+    .venv/bin/python bench/desk_queue.py [--runs 200]
 
 Run it after ``pintu seed bench --tickets N`` against the same database (SQLite under
 PINTU_VAR_DIR, or PostgreSQL through DATABASE_URL). For each read it prints the median
@@ -22,10 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# This file is called queue.py: its folder must leave the import path, or it would stand
-# in for the standard library's queue module (which Django imports).
+# Run from anywhere: pintu is imported from the repository root.
 HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pintu.settings")
 # Measure what production runs: no SQL logging, no debug pages.
