@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from pintu import __version__
@@ -48,4 +49,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "action": action})
+    query = f"{urlencode({'action': action})}&" if action else ""
+    return render(request, "core/audit_log.html", {"page": page, "action": action, "query": query})

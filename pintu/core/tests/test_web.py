@@ -127,3 +127,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(client: Client) -> None:
     response = client.get(reverse("audit-log"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_audit_log_pages_keep_the_filter(client: Client, personas: Personas) -> None:
+    client.force_login(personas.auditor)
+    for number in range(60):
+        services.user_create(actor=personas.admin, username=f"orang-{number}", password=None)
+    body = client.get(reverse("audit-log"), {"action": "user."}).content.decode()
+    assert "?action=user.&amp;page=2" in body
+    assert "Halaman 1 dari 2" in body
