@@ -175,6 +175,5 @@ def service(sop_code: str, key: str) -> Any:
 
 def fields_for(service_type: Any) -> dict[str, str]:
     """A value for every field the service declares (the first choice where it has some)."""
-    definition = service_type.sop.parsed()
-    declared = next(s for s in definition.services if s.key == service_type.key).fields
+    declared = service_type.definition().fields
     return {f.key: (f.choices[0] if f.choices else f"isi {f.label}") for f in declared}

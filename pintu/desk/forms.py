@@ -261,12 +261,8 @@ class IntakeForm(forms.Form):
         self.service_type = self._chosen_service(service_types)
         self.declared: Service | None = None
         if self.service_type is not None:
-            definition = self.service_type.sop.parsed()
-            self.declared = next(
-                (s for s in definition.services if s.key == self.service_type.key), None
-            )
-            if self.declared is not None:
-                _service_fields(self, self.declared)
+            self.declared = self.service_type.definition()
+            _service_fields(self, self.declared)
         self.fields["attachments"] = AttachmentsField()
 
     def _chosen_service(self, service_types: QuerySet[ServiceType]) -> ServiceType | None:

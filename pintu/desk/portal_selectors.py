@@ -61,8 +61,7 @@ def offer_get(*, sop_code: str, service_key: str) -> Offer:
     )
     if service_type is None:
         raise Http404
-    definition = next(s for s in service_type.sop.parsed().services if s.key == service_key)
-    return Offer(service_type, definition)
+    return Offer(service_type, service_type.definition())
 
 
 def unit_time_zone(unit: Unit) -> ZoneInfo:

@@ -43,7 +43,7 @@ from pintu.outbox.services import message_queue
 from pintu.sla.calendars import CalendarCache
 from pintu.sla.clock import due_at, parse_target, working_minutes_between
 from pintu.sla.deadlines import Clock, ticket_deadlines
-from pintu.sop.definition import Definition
+from pintu.sop.definition import Definition, Field
 from pintu.sop.models import Activity, ServiceType
 
 
@@ -189,7 +189,7 @@ def _create_steps(ticket: Ticket, received_at: datetime) -> None:
     service = ticket.service_type
     definition = service.sop.parsed()
     requester_roles = _requester_roles(definition)
-    keys = next(s.activities for s in definition.services if s.key == service.key)
+    keys = service.definition().activities
     rows = {a.key: a for a in Activity.objects.filter(sop=service.sop, key__in=keys)}
     steps = []
     leading = True
@@ -335,8 +335,7 @@ def _acknowledge(ticket: Ticket, now: datetime) -> None:
     the first response, and an outbox row through the door the request came from."""
     if ticket.door not in (Door.EMAIL, Door.WHATSAPP):
         return
-    definition = ticket.service_type.sop.parsed()
-    service = next(s for s in definition.services if s.key == ticket.service_type.key)
+    service = ticket.service_type.definition()
     recipient = reply_recipient(ticket)
     if not service.acknowledge or not recipient:
         return
@@ -376,22 +375,26 @@ def clean_fields(
 ) -> dict[str, Any]:
     """Keep the service's declared fields; check the required ones and the choices
     unless ``check_fields`` is off (intake from a door stores what arrived)."""
-    definition = service_type.sop.parsed()
-    service = next(s for s in definition.services if s.key == service_type.key)
     cleaned: dict[str, Any] = {}
-    for field in service.fields:
-        value = values.get(field.key, "")
-        value = value.strip() if isinstance(value, str) else value
-        if check_fields and field.required and value in ("", None):
-            raise ValidationError(_("%(label)s is required.") % {"label": field.label})
-        if check_fields and field.choices and value and value not in field.choices:
-            raise ValidationError(
-                _("%(label)s must be one of: %(choices)s")
-                % {"label": field.label, "choices": ", ".join(field.choices)}
-            )
+    for field in service_type.definition().fields:
+        value = _field_value(field, values.get(field.key, ""), check=check_fields)
         if value not in ("", None):
             cleaned[field.key] = value
     return cleaned
+
+
+def _field_value(field: Field, value: Any, *, check: bool = True) -> Any:
+    """One declared field's value, stripped; with ``check``, a required field must have
+    one and a choice field one of its choices."""
+    value = value.strip() if isinstance(value, str) else value
+    if check and field.required and value in ("", None):
+        raise ValidationError(_("%(label)s is required.") % {"label": field.label})
+    if check and field.choices and value not in ("", None) and value not in field.choices:
+        raise ValidationError(
+            _("%(label)s must be one of: %(choices)s")
+            % {"label": field.label, "choices": ", ".join(field.choices)}
+        )
+    return value
 
 
 def reply_recipient(ticket: Ticket) -> str:
@@ -887,29 +890,21 @@ def ticket_update_fields(*, actor: User, ticket: Ticket, fields: Mapping[str, An
     emptied."""
     ticket = _lock(ticket)
     access.require_work(actor, ticket)
-    definition = ticket.service_type.sop.parsed()
-    service = next(s for s in definition.services if s.key == ticket.service_type.key)
-    declared = {field.key: field for field in service.fields}
+    declared = {field.key: field for field in ticket.service_type.definition().fields}
     unknown = sorted(set(fields) - set(declared))
     if unknown:
         raise ValidationError(
             _("This service has no field %(keys)s.") % {"keys": ", ".join(unknown)}
         )
     updated = dict(ticket.fields)
-    for key, value in fields.items():
-        field = declared[key]
-        value = value.strip() if isinstance(value, str) else value
+    for key, given in fields.items():
+        # A required field left empty may stay empty; one that has a value keeps one.
+        has_value = updated.get(key) not in ("", None)
+        value = _field_value(declared[key], given, check=has_value or given not in ("", None))
         if value in ("", None):
-            if field.required and updated.get(key) not in ("", None):
-                raise ValidationError(_("%(label)s is required.") % {"label": field.label})
             updated.pop(key, None)
-            continue
-        if field.choices and value not in field.choices:
-            raise ValidationError(
-                _("%(label)s must be one of: %(choices)s")
-                % {"label": field.label, "choices": ", ".join(field.choices)}
-            )
-        updated[key] = value
+        else:
+            updated[key] = value
     changed = sorted(
         key for key in {*ticket.fields, *updated} if ticket.fields.get(key) != updated.get(key)
     )

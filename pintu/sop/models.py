@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pintu.sop.definition import Definition
+from pintu.sop.definition import Definition, Service
 
 
 class Sop(models.Model):
@@ -73,6 +73,10 @@ class ServiceType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def definition(self) -> Service:
+        """This service as its SOP revision declares it (fields, activities, targets)."""
+        return next(s for s in self.sop.parsed().services if s.key == self.key)
 
 
 class Activity(models.Model):

@@ -51,7 +51,7 @@ def service_plans() -> list[ServicePlan]:
     for service_type in service_types:
         sop = service_type.sop
         definition = sop.parsed()
-        service = next(s for s in definition.services if s.key == service_type.key)
+        service = service_type.definition()
         rows = dict(Activity.objects.filter(sop=sop).values_list("key", "pk"))
         activities = []
         for key in service.activities:

@@ -608,7 +608,7 @@ def test_rating_comes_only_after_resolution_and_is_final(sops: None, personas: P
 
     # Ratings are final: a second one is refused and the first one stays.
     again = client.post(rate, {"score": "1"}, follow=True)
-    assert "This request has already been rated." in again.content.decode()
+    assert "This request has already been rated." in again.content.decode()  # the service's
     ticket.refresh_from_db()
     assert ticket.csat_score == 4
 

@@ -182,9 +182,6 @@ def reply(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def rate(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = selectors.ticket_get(viewer=request.user, reference=reference)
-    if ticket.csat_score is not None:
-        messages.error(request, _("This request has already been rated. Thank you!"))
-        return redirect("portal-ticket", reference=ticket.reference)
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
@@ -195,7 +192,7 @@ def rate(request: HttpRequest, reference: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            # The request was reopened meanwhile: the form is gone from the page.
+            # Rated already, or reopened meanwhile: the form is gone from the page.
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Thank you for your rating."))

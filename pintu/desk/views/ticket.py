@@ -41,7 +41,7 @@ from pintu.doors.whatsapp.window import reply_mode
 from pintu.org import access as org_access
 from pintu.outbox.selectors import dead_letters
 from pintu.outbox.services import message_retry
-from pintu.sop.definition import Branch, Definition, Service
+from pintu.sop.definition import Branch, Definition
 from pintu.sop.diagram import duration_words
 
 
@@ -116,10 +116,6 @@ def _staff_ticket(request: HttpRequest, reference: str) -> Ticket:
     return ticket
 
 
-def _service(ticket: Ticket, definition: Definition) -> Service | None:
-    return next((s for s in definition.services if s.key == ticket.service_type.key), None)
-
-
 def _ticket_page(
     request: HttpRequest, ticket: Ticket, bound: dict[str, forms.Form] | None = None
 ) -> HttpResponse:
@@ -127,8 +123,8 @@ def _ticket_page(
     now = timezone.now()
     can_work = access.can_work_in(user, ticket.unit)
     definition = ticket.service_type.sop.parsed()
-    service = _service(ticket, definition)
-    declared = {field.key: field.label for field in service.fields} if service else {}
+    service = ticket.service_type.definition()
+    declared = {field.key: field.label for field in service.fields}
     fields = [(label, ticket.fields.get(key, "")) for key, label in declared.items()]
     fields += [(key, value) for key, value in ticket.fields.items() if key not in declared]
     conversation = selectors.ticket_conversation(viewer=user, ticket=ticket)
@@ -171,7 +167,7 @@ def _ticket_page(
                 "merge_form": bound.get("merge") or MergeForm(),
                 "split_form": bound.get("split") or SplitForm(),
                 "fields_form": bound.get("fields")
-                or (FieldsForm(service=service, initial=ticket.fields) if service else None),
+                or FieldsForm(service=service, initial=ticket.fields),
                 "step_form": bound.get("step")
                 or (
                     StepForm(
@@ -348,9 +344,7 @@ def ticket_fields(request: HttpRequest, reference: str) -> HttpResponse:
     """Fill in or correct the service's own fields (a walk-in or an e-mail often arrives
     without them)."""
     ticket = _staff_ticket(request, reference)
-    service = _service(ticket, ticket.service_type.sop.parsed())
-    if service is None:
-        raise Http404
+    service = ticket.service_type.definition()
 
     def update(data: dict[str, Any]) -> str:
         services.ticket_update_fields(
