@@ -29,8 +29,11 @@ run: install
 	@echo "Pintu: http://127.0.0.1:8000  (health: http://127.0.0.1:8000/healthz)"
 	$(BIN)/pintu run 127.0.0.1:8000
 
+# The suite runs on every core (pytest-xdist); JOBS=1 runs it in one process.
+JOBS ?= auto
+
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS)
 
 lint: install
 	$(BIN)/ruff check pintu

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pintu.desk",
     "pintu.outbox",
     "pintu.doors",
+    "pintu.site",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +82,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "pintu.urls"
+ROOT_URLCONF = "pintu.site.urls"
 WSGI_APPLICATION = "pintu.wsgi.application"
 
 TEMPLATES = [
@@ -95,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pintu.core.context_processors.pintu",
+                "pintu.site.context_processors.pintu",
             ],
         },
     },
@@ -155,7 +156,7 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env.number("PINTU_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.number("PINTU_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
+AXES_LOCKOUT_TEMPLATE = "site/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 

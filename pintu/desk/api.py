@@ -240,7 +240,7 @@ def _article_out(article: Article) -> ArticleOut:
 
 
 def _viewer(request: HttpRequest) -> User:
-    # Every operation is authenticated (pintu.api): by token or by session.
+    # Every operation is authenticated (pintu.site.api): by token or by session.
     return cast(User, request.user)
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 
-from pintu.org.calendar import WorkingCalendar, national_holidays, parse_weekly_hours
+from pintu.org.holidays import national_holidays
 from pintu.org.models import BusinessCalendar, Closure, Holiday, Unit, default_weekly_hours
 
 
@@ -57,12 +57,10 @@ def non_working_dates(unit: Unit, years: Iterable[int]) -> frozenset[date]:
     return frozenset(dates)
 
 
-def calendar_for_unit(unit: Unit, years: Iterable[int]) -> WorkingCalendar:
-    """The unit's working calendar for ``years`` (default hours when none is set)."""
+def working_hours(unit: Unit) -> tuple[str, list[list[str] | None]]:
+    """The unit's time zone and weekly hours as stored (Monday first; the defaults
+    when the unit has no calendar of its own)."""
     stored = BusinessCalendar.objects.filter(unit=unit).first()
-    raw_hours = stored.weekly_hours if stored else default_weekly_hours()
-    return WorkingCalendar(
-        time_zone=stored.time_zone if stored else "Asia/Jakarta",
-        weekly_hours=parse_weekly_hours(raw_hours),
-        non_working_dates=non_working_dates(unit, years),
-    )
+    if stored is None:
+        return "Asia/Jakarta", default_weekly_hours()
+    return stored.time_zone, stored.weekly_hours

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from pintu.core.audit import audit_record
 from pintu.org import access
-from pintu.org.calendar import national_holidays
+from pintu.org.holidays import national_holidays
 from pintu.org.models import INSTITUTION_ROLES, Closure, Holiday, Membership, Role, Unit, User
 
 

@@ -48,13 +48,13 @@ def unit_calendar(request: HttpRequest, code: str) -> HttpResponse:
         year = int(request.GET.get("year", date.today().year))
     except ValueError:
         year = date.today().year
-    calendar = selectors.calendar_for_unit(unit, [year])
-    hours = list(zip(WEEKDAY_NAMES, calendar.weekly_hours, strict=True))
+    time_zone, weekly_hours = selectors.working_hours(unit)
+    hours = list(zip(WEEKDAY_NAMES, weekly_hours, strict=True))
     context = {
         "unit": unit,
         "year": year,
         "hours": hours,
-        "time_zone": calendar.time_zone,
+        "time_zone": time_zone,
         "holidays": selectors.holidays_in([year]),
         "closures": unit.closures.filter(start_date__year__lte=year, end_date__year__gte=year),
         "can_manage": can_manage,

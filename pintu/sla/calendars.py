@@ -10,13 +10,24 @@ at once; another process sees the change within ``SHARED_SECONDS``.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
-from pintu.org.calendar import WorkingCalendar
 from pintu.org.models import Unit
-from pintu.org.selectors import calendar_for_unit
+from pintu.org.selectors import non_working_dates, working_hours
+from pintu.sla.calendar import WorkingCalendar, parse_weekly_hours
 
 SHARED_SECONDS = 60.0
 _shared: dict[tuple[int, int, int], tuple[float, WorkingCalendar]] = {}
+
+
+def calendar_for_unit(unit: Unit, years: Iterable[int]) -> WorkingCalendar:
+    """The unit's working calendar for ``years``, read afresh from the database."""
+    time_zone, raw_hours = working_hours(unit)
+    return WorkingCalendar(
+        time_zone=time_zone,
+        weekly_hours=parse_weekly_hours(raw_hours),
+        non_working_dates=non_working_dates(unit, years),
+    )
 
 
 def calendar_data_changed(**_: object) -> None:

@@ -1,6 +1,6 @@
 """The SLA clock: deadlines, working time and SLA state over a unit's working calendar.
 
-Pure functions over ``pintu.org.calendar.WorkingCalendar``: no ORM and no clock reads
+Pure functions over ``pintu.sla.calendar.WorkingCalendar``: no ORM and no clock reads
 (``now`` is always a parameter). The rules are those of "The SLA clock" in DESIGN.md.
 Every datetime in and out is timezone-aware; results are in the calendar's time zone.
 
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, cast, overload
 
-from pintu.org.calendar import WorkingCalendar
+from pintu.sla.calendar import WorkingCalendar
 from pintu.sop.definition import CLOCKS, DURATION_RE
 
 Clock = Literal["working", "calendar"]

@@ -14,7 +14,7 @@ from typing import Literal
 
 from django.conf import settings
 
-from pintu.org.calendar import WorkingCalendar
+from pintu.sla.calendar import WorkingCalendar
 from pintu.sla.clock import Pause, SlaState, Target, due_at, parse_target, sla_state, warn_at
 
 

@@ -17,8 +17,8 @@ from pintu.desk.bench import shape
 from pintu.desk.bench.people import People
 from pintu.desk.bench.plans import ServicePlan
 from pintu.desk.models import Article, ReferenceCounter, Status, Step
-from pintu.org.calendar import WorkingCalendar
 from pintu.org.models import Unit
+from pintu.sla.calendar import WorkingCalendar
 from pintu.sla.calendars import CalendarCache
 from pintu.sla.clock import add_working_minutes, due_at, roll_forward
 from pintu.sla.clock import working_minutes_between as working_minutes

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pintu.desk import access, selectors, services
+from pintu.desk.channels import reply_mode
 from pintu.desk.forms import (
     AssignForm,
     FieldsForm,
@@ -37,7 +38,6 @@ from pintu.desk.forms import (
 from pintu.desk.models import Door, Priority, Status, Step, Ticket
 from pintu.desk.views.common import SLA_WORDS, error_text, js_words, minutes_words, signed_in
 from pintu.desk.views.history import history
-from pintu.doors.whatsapp.window import reply_mode
 from pintu.org import access as org_access
 from pintu.outbox.selectors import dead_letters
 from pintu.outbox.services import message_retry

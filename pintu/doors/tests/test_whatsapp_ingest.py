@@ -25,14 +25,13 @@ from pintu.doors.tests.whatsapp_samples import APP_SECRET, message, post, webhoo
 from pintu.doors.whatsapp.ingest import (
     MEDIA_RETRY_AFTER,
     Reason,
-    inbound_requeue,
     ingest,
     pending,
     process,
     retry_media_one,
     unpack,
-    webhook_receive,
 )
+from pintu.doors.whatsapp.services import inbound_requeue, webhook_receive
 from pintu.org.models import Role, Unit
 from pintu.outbox.models import OutboundMessage
 

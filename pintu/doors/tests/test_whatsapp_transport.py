@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from pintu.conftest import Personas
 from pintu.desk import services as desk
+from pintu.desk.channels import CUSTOMER_SERVICE_WINDOW, reply_mode
 from pintu.desk.models import Ticket
 from pintu.doors.models import InboundMessage
 from pintu.doors.tests.graph_server import GraphApi, graph_api, server_error
 from pintu.doors.tests.smtp_peer import closed_port
 from pintu.doors.tests.whatsapp_samples import message, status, webhook
-from pintu.doors.whatsapp.ingest import ingest, webhook_receive
-from pintu.doors.whatsapp.window import CUSTOMER_SERVICE_WINDOW, reply_mode
+from pintu.doors.whatsapp.ingest import ingest
+from pintu.doors.whatsapp.services import webhook_receive
 from pintu.outbox.delivery import deliver_due
 from pintu.outbox.models import OutboundMessage
 

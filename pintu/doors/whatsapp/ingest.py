@@ -2,8 +2,8 @@
 
 Each step is safe to repeat after a crash at any point:
 
-1. ``webhook_receive`` (in the web request): the signed raw body is stored, and a task is
-   enqueued once that commits. Nothing is parsed yet.
+1. ``webhook_receive`` (in the web request, ``pintu.doors.whatsapp.services``): the signed
+   raw body is stored, and a task is enqueued once that commits. Nothing is parsed yet.
 2. ``unpack`` (worker): in one transaction, stored bodies' messages become
    ``InboundMessage`` rows under ``whatsapp:<message id>`` (unique, so Meta's
    redeliveries add nothing), their status reports update our outbound messages, and
@@ -26,16 +26,14 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pintu.core.audit import audit_record
 from pintu.desk.models import ACTIVE_STATUSES, Article, Contact, Door, Ticket
 from pintu.desk.services import (
     Upload,
@@ -57,7 +55,6 @@ from pintu.doors.whatsapp.payload import (
     parse,
     parse_value,
 )
-from pintu.org import access as org_access
 from pintu.org.models import Unit
 from pintu.outbox.services import delivery_status
 
@@ -94,25 +91,6 @@ class Reason:
     MEDIA_PENDING = "media-pending"  # the article is there, its file is asked for again
     MEDIA_FAILED = "media-failed"  # the file could not be had
     MEDIA_REFUSED = "media-refused"  # too large or a type the attachment rules refuse
-
-
-# ---------------------------------------------------------------- 1. receive
-
-
-def webhook_receive(*, body: bytes) -> WebhookDelivery:
-    """Keep a webhook body whose signature was checked; processing follows in the worker."""
-    with transaction.atomic():
-        delivery = WebhookDelivery.objects.create(body=body)
-        # robust: the body is stored; if the queue cannot take the task, the periodic
-        # job finds the body anyway.
-        transaction.on_commit(_enqueue_ingest, robust=True)
-    return delivery
-
-
-def _enqueue_ingest() -> None:
-    from pintu.doors.whatsapp.tasks import whatsapp_ingest  # the tasks module imports this one
-
-    whatsapp_ingest.enqueue()
 
 
 # ---------------------------------------------------------------- 2. unpack
@@ -511,27 +489,3 @@ def ingest(*, time_limit: float = 50.0) -> IngestRun:
         return run
     run.finished = True
     return run
-
-
-@transaction.atomic
-def inbound_requeue(*, actor: Any, inbound: InboundMessage) -> InboundMessage:
-    """An admin sends a quarantined WhatsApp message through filing again, after a fix
-    (the unit configured, an SOP loaded). The worker files it (it may download media,
-    which is no work for a web request)."""
-    if not org_access.is_admin(actor):
-        raise PermissionDenied
-    locked = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
-    if locked.door != InboundMessage.Door.WHATSAPP or locked.outcome != Outcome.QUARANTINED:
-        raise ValidationError(_("Only a quarantined message can be retried."))
-    before = {"outcome": locked.outcome, "error": locked.error[:200]}
-    locked.outcome, locked.error, locked.reason = Outcome.PENDING, "", ""
-    locked.save(update_fields=["outcome", "error", "reason"])
-    audit_record(
-        actor=actor,
-        action="inbound.retry",
-        obj=locked,
-        before=before,
-        after={"outcome": locked.outcome},
-    )
-    transaction.on_commit(_enqueue_ingest, robust=True)
-    return locked

@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
+from pintu.desk.channels import window_open
 from pintu.desk.models import Door
 from pintu.doors.whatsapp import gateway as gateways
-from pintu.doors.whatsapp.window import window_open
 from pintu.outbox.delivery import TRANSPORTS, PermanentFailure, TemporaryFailure
 from pintu.outbox.models import OutboundMessage
 

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from pintu.doors.whatsapp import signature
-from pintu.doors.whatsapp.ingest import webhook_receive
+from pintu.doors.whatsapp.services import webhook_receive
 
 
 @csrf_exempt

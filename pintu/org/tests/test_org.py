@@ -156,15 +156,6 @@ def services_sync(year: int) -> int:
     return services.holidays_sync(actor=None, years=[year])
 
 
-def test_calendar_for_unit_uses_stored_hours() -> None:
-    si = Unit.objects.get(code="UPT-SI")
-    si.calendar.weekly_hours = [["08:00", "15:00"]] * 5 + [["08:00", "12:00"], None]
-    si.calendar.save(update_fields=["weekly_hours"])
-    calendar = selectors.calendar_for_unit(si, [2026])
-    assert calendar.hours_on(date(2026, 11, 28)) is not None  # Saturday morning
-    assert calendar.hours_on(date(2026, 11, 29)) is None
-
-
 def test_calendar_page_shows_the_closure_form_only_to_those_who_may_use_it(
     client: Client, personas: Personas
 ) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from pintu.org import services
 from pintu.org.models import Unit
-from pintu.sla.calendars import CalendarCache
+from pintu.sla.calendars import CalendarCache, calendar_for_unit
 
 
 @pytest.mark.django_db
@@ -40,3 +40,13 @@ def test_a_span_of_years_is_loaded_once_per_unit(django_assert_num_queries) -> N
         assert cache.get(si, 2025) is calendar and cache.get(si, 2026) is calendar
     assert date(2025, 8, 17) in calendar.non_working_dates
     assert date(2027, 1, 1) in calendar.non_working_dates  # the following year too
+
+
+@pytest.mark.django_db
+def test_calendar_for_unit_uses_stored_hours() -> None:
+    si = Unit.objects.get(code="UPT-SI")
+    si.calendar.weekly_hours = [["08:00", "15:00"]] * 5 + [["08:00", "12:00"], None]
+    si.calendar.save(update_fields=["weekly_hours"])
+    calendar = calendar_for_unit(si, [2026])
+    assert calendar.hours_on(date(2026, 11, 28)) is not None  # Saturday morning
+    assert calendar.hours_on(date(2026, 11, 29)) is None

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pintu.org.calendar import WorkingCalendar, national_holidays, parse_weekly_hours
+from pintu.org.holidays import national_holidays
 from pintu.org.models import default_weekly_hours
+from pintu.sla.calendar import WorkingCalendar, parse_weekly_hours
 from pintu.sla.clock import (
     Clock,
     SlaState,

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pintu.org.models import Unit
-from pintu.org.selectors import calendar_for_unit
+from pintu.sla.calendars import calendar_for_unit
 from pintu.sla.clock import Target, due_at, parse_target
 from pintu.sop.definition import CLOCKS
 

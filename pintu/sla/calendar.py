@@ -1,17 +1,15 @@
 """A unit's working calendar as plain data, for the SLA clock to compute with.
 
-Pure: no ORM, no clock reads. ``pintu.org.selectors.calendar_for_unit`` builds one from
-the database; tests build them directly.
+Pure: no ORM, no clock reads. ``pintu.sla.calendars.calendar_for_unit`` builds one from
+the organisation's data; tests build them directly.
 """
 
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
-
-import holidays
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 Hours = tuple[time, time] | None
@@ -53,15 +51,3 @@ def parse_weekly_hours(raw: Sequence[Sequence[str] | None]) -> tuple[Hours, ...]
             raise ValueError(f"{name}: closing {entry[1]} is not after opening {entry[0]}")
         parsed.append((opening, closing))
     return tuple(parsed)
-
-
-def national_holidays(years: Iterable[int]) -> dict[date, tuple[str, str]]:
-    """Indonesian national holidays and cuti bersama: {date: (name, category)}."""
-    found: dict[date, tuple[str, str]] = {}
-    for category in ("public", "government"):
-        calendar = holidays.country_holidays(
-            "ID", years=list(years), categories=(category,), language="id"
-        )
-        for day, name in calendar.items():
-            found.setdefault(day, (name, category))
-    return found

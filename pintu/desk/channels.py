@@ -1,4 +1,6 @@
-"""WhatsApp's 24-hour customer-service window: for 24 hours after a person last wrote to
+"""Which way a reply leaves: the channel back to the requester.
+
+WhatsApp's 24-hour customer-service window: for 24 hours after a person last wrote to
 our number, we may answer in free-form text; after that only an approved template.
 
 Read from the inbound WhatsApp articles of the tickets that number is on, so that it

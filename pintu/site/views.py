@@ -50,4 +50,4 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = f"{urlencode({'action': action})}&" if action else ""
-    return render(request, "core/audit_log.html", {"page": page, "action": action, "query": query})
+    return render(request, "site/audit_log.html", {"page": page, "action": action, "query": query})

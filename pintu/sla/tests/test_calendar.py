@@ -6,8 +6,9 @@ from datetime import date, time
 
 import pytest
 
-from pintu.org.calendar import WorkingCalendar, national_holidays, parse_weekly_hours
+from pintu.org.holidays import national_holidays
 from pintu.org.models import default_weekly_hours
+from pintu.sla.calendar import WorkingCalendar, parse_weekly_hours
 
 
 def test_default_hours_are_mon_thu_0730_1600_and_friday_until_1630() -> None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from pintu.core.periodic import periodic
-from pintu.sla.sweep import sweep
+from pintu.desk.sweep import sweep
 
 
 @periodic(every=timedelta(minutes=1))

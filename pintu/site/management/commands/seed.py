@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pintu.org.demo import DEMO_PASSWORD, seed_demo
+from pintu.site.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):

@@ -12,8 +12,8 @@ from django.db import connection
 from pintu.conftest import Personas, fields_for, service
 from pintu.desk import services
 from pintu.desk.models import Status, Ticket, TicketEvent
+from pintu.desk.sweep import SweepResult, sweep
 from pintu.outbox.models import OutboundMessage
-from pintu.sla.sweep import SweepResult, sweep
 
 WIB = ZoneInfo("Asia/Jakarta")
 

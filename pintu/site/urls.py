@@ -1,0 +1,23 @@
+"""The site's URLs: every app's pages, the API, sign-in and the admin site."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from pintu.site import views
+from pintu.site.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("audit/", views.audit_log, name="audit-log"),
+    path("", include("pintu.org.urls")),
+    path("sop/", include("pintu.sop.urls")),
+    path("", include("pintu.desk.urls")),
+    path("", include("pintu.doors.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
