@@ -35,14 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pintu.desk.models import ACTIVE_STATUSES, Article, Contact, Door, Ticket
-from pintu.desk.services import (
-    Upload,
-    article_attach,
-    contact_for,
-    ticket_create,
-    ticket_requester_message,
-    validate_upload,
-)
+from pintu.desk.services import contact_for, ticket_create, ticket_requester_message
+from pintu.desk.services.uploads import Upload, article_attach, validate_upload
 from pintu.doors.intake import default_service
 from pintu.doors.models import InboundMessage, WebhookDelivery
 from pintu.doors.whatsapp import gateway as gateways

@@ -1,0 +1,90 @@
+"""What the desk's services share: locking and saving a ticket, its audit rows, and the
+deadlines refreshed from its transitions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from pintu.core.audit import audit_record
+from pintu.desk.models import Ticket
+from pintu.sla.calendars import CalendarCache
+from pintu.sla.deadlines import Clock, ticket_deadlines
+
+
+def now_or_current(now: datetime | None) -> datetime:
+    return now if now is not None else timezone.now()
+
+
+def snapshot(ticket: Ticket, names: Iterable[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in names:
+        value = getattr(ticket, name)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif hasattr(value, "pk"):
+            value = str(value)
+        values[name] = value
+    return values
+
+
+def audit(
+    actor: Any,
+    action: str,
+    ticket: Ticket,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    audit_record(
+        actor=actor, action=action, obj=ticket, before=before, after=after, unit=ticket.unit
+    )
+
+
+def refresh_deadlines(ticket: Ticket, calendars: CalendarCache | None = None) -> None:
+    """Recompute the stored deadlines from the ticket's transitions."""
+    calendars = calendars or CalendarCache()
+    service = ticket.service_type
+    local_year = timezone.localtime(ticket.received_at).year
+    pauses = [(p.started_at, p.ended_at) for p in ticket.pauses.all()] if ticket.pk else []
+    deadlines = ticket_deadlines(
+        Clock.for_service(
+            calendar=calendars.get(ticket.unit, local_year),
+            received_at=ticket.received_at,
+            first_response=service.first_response,
+            resolution=service.resolution,
+            clock=service.clock,
+            pauses=pauses,
+            first_response_at=ticket.first_response_at,
+            resolved_at=ticket.resolved_at,
+        )
+    )
+    ticket.first_response_due_at = deadlines.first_response_due_at
+    ticket.resolution_due_at = deadlines.resolution_due_at
+    ticket.next_due_at = deadlines.next_due_at
+    ticket.next_warn_at = deadlines.next_warn_at
+    ticket.next_escalate_at = deadlines.next_escalate_at
+
+
+DEADLINE_FIELDS = [
+    "first_response_due_at",
+    "resolution_due_at",
+    "next_due_at",
+    "next_warn_at",
+    "next_escalate_at",
+]
+
+
+def save_changed(ticket: Ticket, fields: Iterable[str]) -> None:
+    ticket.updated_at = timezone.now()
+    ticket.save(update_fields=[*fields, "updated_at"])
+
+
+def lock_ticket(ticket: Ticket) -> Ticket:
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("unit", "service_type__sop", "requester", "contact")
+        .get(pk=ticket.pk)
+    )

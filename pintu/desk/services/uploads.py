@@ -1,0 +1,65 @@
+"""Attachments on their way in (from a form, the API or a door): checked against the size
+limit and the allowed types, then stored as files of an article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from pintu.desk.models import Article, Attachment
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An attachment on its way in, from a form, the API or a door."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+def article_attach(article: Article, uploads: Sequence[Upload]) -> None:
+    """Store uploads as the article's attachments (checked against the allow-list)."""
+    for upload in uploads:
+        validate_upload(upload)
+        attachment = Attachment(
+            article=article,
+            filename=upload.name,
+            content_type=upload.content_type,
+            size=len(upload.data),
+        )
+        attachment.file.save(upload.name, ContentFile(upload.data), save=False)
+        attachment.save()
+
+
+def validate_upload(upload: Upload) -> None:
+    """Size limit and type allow-list (settings PINTU_ATTACHMENT_MAX_BYTES/_TYPES)."""
+    limit = settings.PINTU_ATTACHMENT_MAX_BYTES
+    if len(upload.data) > limit:
+        raise ValidationError(
+            _("%(name)s is larger than %(limit)s MB.")
+            % {"name": upload.name, "limit": limit // (1024 * 1024)}
+        )
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in settings.PINTU_ATTACHMENT_EXTENSIONS:
+        raise ValidationError(
+            _("%(name)s: files of this type are not accepted (allowed: %(allowed)s).")
+            % {"name": upload.name, "allowed": ", ".join(settings.PINTU_ATTACHMENT_EXTENSIONS)}
+        )
+
+
+def uploads_from_files(files: Iterable[UploadedFile]) -> list[Upload]:
+    return [
+        Upload(
+            name=f.name or "file",
+            content_type=f.content_type or "application/octet-stream",
+            data=f.read(),
+        )
+        for f in files
+    ]
