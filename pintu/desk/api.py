@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any, Literal, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import AwareDatetime, ConfigDict
 
 from pintu.desk import access, selectors, services
-from pintu.desk.models import Article, Contact, Door, Status, Step, Ticket
+from pintu.desk.models import Article, Door, Status, Step, Ticket
 from pintu.org import access as org_access
 from pintu.org.models import User
 from pintu.sla.clock import SlaState
@@ -263,19 +262,19 @@ def _service_type(sop: str, key: str) -> ServiceType:
     return service_type
 
 
-def _requester(data: RequesterIn) -> tuple[User | None, Contact | None]:
+def _requester(data: RequesterIn) -> services.Requester:
     if data.username:
         person = User.objects.filter(username=data.username, is_active=True).first()
         if person is None:
             raise ValidationError(
                 {"requester": _("No person %(username)s.") % {"username": data.username}}
             )
-        return person, None
+        return person
     if not (data.email or data.phone):
         raise ValidationError(
             {"requester": _("Give the requester's username, e-mail or WhatsApp number.")}
         )
-    return None, services.contact_for(name=data.name, email=data.email, phone=data.phone)
+    return services.ContactDetails(name=data.name, email=data.email, phone=data.phone)
 
 
 # ---------------------------------------------------------------- operations
@@ -309,19 +308,16 @@ def ticket_create(request: HttpRequest, data: TicketIn) -> TicketDetailOut:
     is_staff = access.can_work_in(user, service_type.sop.unit)
     if not is_staff and (data.requester is not None or data.door != Door.WEB):
         raise PermissionDenied(_("Only staff of the unit may enter a request for someone."))
-    with transaction.atomic():
-        requester, contact = _requester(data.requester) if data.requester else (user, None)
-        ticket = services.ticket_create(
-            actor=user,
-            service_type=service_type,
-            subject=data.subject,
-            body=data.body,
-            door=data.door,
-            requester=requester,
-            contact=contact,
-            received_at=data.received_at,
-            fields=data.fields,
-        )
+    created = services.ticket_create(
+        actor=user,
+        service_type=service_type,
+        requester=_requester(data.requester) if data.requester else user,
+        opening=services.Opening(subject=data.subject, body=data.body),
+        door=data.door,
+        received_at=data.received_at,
+        fields=data.fields,
+    )
+    ticket = created.ticket
     return _detail(selectors.ticket_get(viewer=user, reference=ticket.reference))
 
 

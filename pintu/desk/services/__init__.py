@@ -7,7 +7,14 @@ on the ones callers use.
 """
 
 from pintu.desk.services.conversation import ticket_note, ticket_reply, ticket_requester_message
-from pintu.desk.services.intake import contact_for, ticket_create
+from pintu.desk.services.intake import (
+    ContactDetails,
+    Created,
+    Opening,
+    Requester,
+    contact_for,
+    ticket_create,
+)
 from pintu.desk.services.merging import ticket_merge, ticket_split
 from pintu.desk.services.notify import reply_recipient
 from pintu.desk.services.saved_filters import saved_filter_delete, saved_filter_save
@@ -24,6 +31,10 @@ from pintu.desk.services.uploads import Upload, uploads_from_files, validate_upl
 
 __all__ = [
     "ALLOWED_MOVES",
+    "ContactDetails",
+    "Created",
+    "Opening",
+    "Requester",
     "Upload",
     "contact_for",
     "reply_recipient",

@@ -1,11 +1,18 @@
 """A new request, whichever door it came through: its requester, its reference, its
-opening message, its steps and its clock, in one transaction with the audit row."""
+opening message, its steps and its clock, in one transaction with the audit row.
+
+The portal, the walk-in form, the API and the doors all call ``ticket_create`` with who
+the requester is (a person with an account, a known contact, or a contact's name,
+e-mail address and WhatsApp number): the contact is found or made inside the same
+transaction, so a refused request leaves nothing behind.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,14 +21,45 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pintu.desk import access
-from pintu.desk.models import Article, Contact, Door, Priority, ReferenceCounter, Ticket
+from pintu.desk.models import Article, Contact, Door, ReferenceCounter, Ticket
 from pintu.desk.services.common import audit, now_or_current, refresh_deadlines, snapshot
-from pintu.desk.services.notify import acknowledge as queue_acknowledgement
+from pintu.desk.services.notify import acknowledge
 from pintu.desk.services.steps import steps_create
 from pintu.desk.services.tickets import clean_fields
 from pintu.desk.services.uploads import Upload, article_attach
 from pintu.org.models import Unit, User
 from pintu.sop.models import ServiceType
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """A requester without an account (an outside partner, a caller, a mail from
+    outside), known by a name, an e-mail address and/or a WhatsApp number."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+# Who a request is from: a person who signs in, a contact already on file, or the
+# details of one (found or made when the request opens).
+Requester = User | Contact | ContactDetails
+
+
+@dataclass(frozen=True)
+class Opening:
+    """The requester's first message, as it arrived."""
+
+    subject: str
+    body: str
+    body_html: str = ""
+    uploads: Sequence[Upload] = ()
+    external_id: str = ""  # the door's id for it: a Message-ID, a WhatsApp message id
+
+
+class Created(NamedTuple):
+    ticket: Ticket
+    article: Article  # the opening message
 
 
 def _reference(unit: Unit, year: int) -> str:
@@ -53,43 +91,42 @@ def contact_for(*, name: str = "", email: str = "", phone: str = "") -> Contact:
     return contact
 
 
-@transaction.atomic
-def ticket_create(
+def _parties(requester: Requester) -> tuple[User | None, Contact | None]:
+    """The ticket's requester and contact. A contact linked to a person makes that
+    person the requester too, so the request is theirs in the portal."""
+    if isinstance(requester, User):
+        return requester, None
+    if isinstance(requester, ContactDetails):
+        if not (requester.name.strip() or requester.email.strip() or requester.phone.strip()):
+            raise ValidationError(_("Give at least a name, an e-mail or a WhatsApp number."))
+        requester = contact_for(name=requester.name, email=requester.email, phone=requester.phone)
+    return requester.user, requester
+
+
+def new_ticket(
     *,
     actor: Any,
     service_type: ServiceType,
+    requester: User | None,
+    contact: Contact | None,
+    door: str,
     subject: str,
-    body: str,
-    door: str = Door.WEB,
-    requester: User | None = None,
-    contact: Contact | None = None,
-    received_at: datetime | None = None,
-    fields: dict[str, Any] | None = None,
-    priority: str = Priority.NORMAL,
-    uploads: Sequence[Upload] = (),
-    external_id: str = "",
-    body_html: str = "",
-    acknowledge: bool = True,
-    check_fields: bool = True,
-    now: datetime | None = None,
+    fields: dict[str, Any],
+    received_at: datetime | None,
+    now: datetime,
 ) -> Ticket:
-    """Open a ticket for ``service_type`` with the requester's first message.
+    """The ticket row with its reference, clock, steps and audit row; its messages are
+    the caller's (a new request's opening message, or the messages a split moves).
 
-    The doors pass ``check_fields=False``: a mail or a chat message is kept with what it
-    has, and staff fill in the service's required fields afterwards.
+    What the requester types into the portal (the web door) must fill the service's
+    required fields; what staff type for someone, or what a mail or a chat message
+    brings, is kept as it is, and staff complete it on the ticket.
 
-    Requests by e-mail and WhatsApp get an automatic acknowledgement with the reference
-    and the promised times, unless the service type turns it off or the caller says no
-    (auto-generated and bulk mail); the portal shows the same on its confirmation page.
-
-    Staff typing a walk-in or phone request may set ``received_at`` in the past (the
-    clock starts when the requester arrived); the audit row records that they did.
+    Staff recording a walk-in or phone request may set ``received_at`` in the past (the
+    clock starts when the requester arrived); the audit row records when they did.
     """
-    now = now_or_current(now)
     if not service_type.sop.is_current and not getattr(actor, "is_superuser", False):
         raise ValidationError(_("This service type belongs to an old SOP revision."))
-    if requester is None and contact is None:
-        raise ValidationError(_("A request needs a requester or a contact."))
     if not subject.strip():
         raise ValidationError(_("Write a subject."))
     if received_at is None:
@@ -108,27 +145,13 @@ def ticket_create(
         contact=contact,
         door=door,
         subject=subject.strip()[:300],
-        priority=priority,
-        fields=clean_fields(service_type, fields or {}, check_fields=check_fields),
+        fields=clean_fields(service_type, fields, check_fields=door == Door.WEB),
         received_at=received_at,
         created_at=now,
         updated_at=now,
     )
     refresh_deadlines(ticket)
     ticket.save()
-    author = requester or (contact.user if contact else None)
-    article = Article.objects.create(
-        ticket=ticket,
-        kind=Article.Kind.INBOUND,
-        door=door,
-        author=author,
-        author_name=str(requester or contact),
-        body=body,
-        body_html=body_html,
-        external_id=external_id,
-        created_at=received_at,
-    )
-    article_attach(article, uploads)
     steps_create(ticket, received_at)
     after = snapshot(
         ticket,
@@ -146,6 +169,54 @@ def ticket_create(
     if received_at != now:
         after["entered_at"] = now.isoformat()
     audit(actor, "ticket.create", ticket, None, after)
-    if acknowledge:
-        queue_acknowledgement(ticket, now)
     return ticket
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor: Any,
+    service_type: ServiceType,
+    requester: Requester,
+    opening: Opening,
+    door: str = Door.WEB,
+    fields: dict[str, Any] | None = None,
+    received_at: datetime | None = None,
+    acknowledge_receipt: bool = True,
+    now: datetime | None = None,
+) -> Created:
+    """Open a request for ``service_type`` with the requester's first message.
+
+    Requests by e-mail and WhatsApp get an automatic acknowledgement with the reference
+    and the promised times, unless the service type turns it off or the door says no
+    (``acknowledge_receipt=False`` for auto-generated and bulk mail); the portal shows
+    the same on its confirmation page.
+    """
+    now = now_or_current(now)
+    person, contact = _parties(requester)
+    ticket = new_ticket(
+        actor=actor,
+        service_type=service_type,
+        requester=person,
+        contact=contact,
+        door=door,
+        subject=opening.subject,
+        fields=fields or {},
+        received_at=received_at,
+        now=now,
+    )
+    article = Article.objects.create(
+        ticket=ticket,
+        kind=Article.Kind.INBOUND,
+        door=door,
+        author=person,
+        author_name=str(contact or person),
+        body=opening.body,
+        body_html=opening.body_html,
+        external_id=opening.external_id,
+        created_at=ticket.received_at,
+    )
+    article_attach(article, opening.uploads)
+    if acknowledge_receipt:
+        acknowledge(ticket, now)
+    return Created(ticket, article)

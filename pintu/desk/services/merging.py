@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from pintu.desk import access
 from pintu.desk.models import Article, Status, Ticket, TicketEvent
 from pintu.desk.services.common import audit, lock_ticket, now_or_current, save_changed
-from pintu.desk.services.intake import ticket_create
+from pintu.desk.services.intake import new_ticket
+from pintu.desk.services.notify import acknowledge
 from pintu.desk.services.tickets import ticket_set_status
 from pintu.org.models import User
 
@@ -58,7 +59,7 @@ def ticket_split(
     now: datetime | None = None,
 ) -> Ticket:
     """Move some messages of ``ticket`` into a new ticket of the same service, received
-    when the first of them arrived."""
+    when the first of them arrived; the moved messages are its conversation."""
     now = now_or_current(now)
     ticket = lock_ticket(ticket)
     access.require_work(actor, ticket)
@@ -67,22 +68,20 @@ def ticket_split(
         raise ValidationError(_("Choose the messages to split off."))
     if len(articles) == ticket.articles.count():
         raise ValidationError(_("Leave at least one message on the original request."))
-    first = articles[0]
-    new = ticket_create(
+    new = new_ticket(
         actor=actor,
         service_type=ticket.service_type,
-        subject=subject,
-        body=first.body,
-        door=ticket.door,
         requester=ticket.requester,
         contact=ticket.contact,
+        door=ticket.door,
+        subject=subject,
         fields=ticket.fields,
-        received_at=first.created_at,
+        received_at=articles[0].created_at,
         now=now,
     )
-    # The new ticket's opening message is the first moved one: drop the copy.
-    new.articles.all().delete()
     Article.objects.filter(pk__in=[a.pk for a in articles]).update(ticket=new)
+    # The requester learns the new reference the way the request came.
+    acknowledge(new, now)
     TicketEvent.objects.create(
         ticket=ticket,
         kind=TicketEvent.Kind.SPLIT,

@@ -42,14 +42,15 @@ def open_ticket(
 ) -> Ticket:
     svc = service(sop, key)
     extra.setdefault("requester", personas.requester)
+    extra.setdefault("actor", extra["requester"])
     return services.ticket_create(
-        actor=extra["requester"] or personas.other_staff,
         service_type=svc,
-        subject="Wi-Fi lab mati",
-        body="Wi-Fi di lab 3 tidak tersambung sejak pagi.",
+        opening=services.Opening(
+            subject="Wi-Fi lab mati", body="Wi-Fi di lab 3 tidak tersambung sejak pagi."
+        ),
         fields=fields_for(svc),
         **extra,
-    )
+    ).ticket
 
 
 def other_unit_ticket(personas: Personas) -> Ticket:
@@ -57,8 +58,8 @@ def other_unit_ticket(personas: Personas) -> Ticket:
         personas,
         sop="PR.13.2",
         key="publikasi-pengumuman",
-        requester=None,
-        contact=services.contact_for(name="Dosen Luar", email="dosen@example.ac.id"),
+        requester=services.contact_for(name="Dosen Luar", email="dosen@example.ac.id"),
+        actor=None,
     )
 
 
@@ -376,12 +377,11 @@ def test_a_step_with_branches_needs_one_of_them(sops, personas) -> None:
     ticket = services.ticket_create(
         actor=None,
         service_type=svc,
-        subject="Akses akun Zoom",
-        body="Mohon akses akun Zoom institusi",
+        requester=services.contact_for(name="Taruna A", phone="6281200000009"),
+        opening=services.Opening(subject="Akses akun Zoom", body="Mohon akses akun Zoom institusi"),
         door=Door.WHATSAPP,
-        contact=services.contact_for(name="Taruna A", phone="6281200000009"),
         fields=fields_for(svc),
-    )
+    ).ticket
     staff = personas.staff
     membership_grant(actor=None, user=staff, role=Role.STAFF, unit=Unit.objects.get(code="BAA"))
     for key in ("b2-terima-pesan", "b3-terima-tanggapan", "b4-jawaban"):

@@ -79,12 +79,11 @@ def test_a_ticket_created_after_the_bench_takes_the_next_number(bench) -> None:
     ticket = services.ticket_create(
         actor=requester,
         service_type=light,
-        subject="Wi-Fi lab mati",
-        body="Sejak pagi.",
         requester=requester,
+        opening=services.Opening(subject="Wi-Fi lab mati", body="Sejak pagi."),
         fields=fields_for(light),
         now=now,
-    )
+    ).ticket
     assert ticket.reference == f"SI-{year % 100:02d}-{same_year + 1:05d}"
 
 

@@ -57,12 +57,13 @@ def open_ticket(
     return services.ticket_create(
         actor=requester,
         service_type=svc,
-        subject="Wi-Fi lab mati",
-        body="Wi-Fi di lab 3 tidak tersambung sejak pagi.",
         requester=requester,
+        opening=services.Opening(
+            subject="Wi-Fi lab mati", body="Wi-Fi di lab 3 tidak tersambung sejak pagi."
+        ),
         fields=fields_for(svc),
         now=now,
-    )
+    ).ticket
 
 
 def request_data(**extra: Any) -> dict[str, Any]:
@@ -461,12 +462,11 @@ def test_my_requests_include_those_that_came_from_my_address(
     by_mail = services.ticket_create(
         actor=None,
         service_type=service("PR.33.8", "layanan-ringan"),
-        subject="Lewat e-mail",
-        body="Printer lab rusak.",
+        requester=contact,
+        opening=services.Opening(subject="Lewat e-mail", body="Printer lab rusak."),
         door=Door.EMAIL,
-        contact=contact,
         fields=fields_for(service("PR.33.8", "layanan-ringan")),
-    )
+    ).ticket
     html = client_for(personas.requester).get(reverse("portal-my-requests")).content.decode()
     assert by_mail.reference in html
 

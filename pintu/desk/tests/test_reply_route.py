@@ -19,14 +19,13 @@ def whatsapp_ticket(hours_ago: int) -> str:
     ticket = services.ticket_create(
         actor=None,
         service_type=svc,
-        subject="Printer",
-        body="Printer macet",
+        requester=services.contact_for(name="Tamu", phone="6281299990000"),
+        opening=services.Opening(subject="Printer", body="Printer macet"),
         fields=fields_for(svc),
         door=Door.WHATSAPP,
-        contact=services.contact_for(name="Tamu", phone="6281299990000"),
         now=timezone.now() - timedelta(hours=hours_ago),
-        acknowledge=False,
-    )
+        acknowledge_receipt=False,
+    ).ticket
     return ticket.reference
 
 

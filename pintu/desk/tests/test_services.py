@@ -31,12 +31,15 @@ def open_ticket(
     return services.ticket_create(
         actor=personas.requester,
         service_type=svc,
-        subject="Wi-Fi lab mati",
-        body="Wi-Fi di lab 3 tidak tersambung sejak pagi.",
         requester=personas.requester,
+        opening=services.Opening(
+            subject="Wi-Fi lab mati",
+            body="Wi-Fi di lab 3 tidak tersambung sejak pagi.",
+            uploads=extra.pop("uploads", ()),
+        ),
         now=at,
         **extra,
-    )
+    ).ticket
 
 
 def test_a_new_ticket_gets_its_reference_and_both_deadlines(sops, personas) -> None:
@@ -69,14 +72,13 @@ def test_staff_may_enter_a_walk_in_that_arrived_earlier_and_it_is_audited(sops, 
     ticket = services.ticket_create(
         actor=personas.staff,
         service_type=install,
-        fields=fields_for(install),
-        subject="Instal SPSS",
-        body="Datang ke loket",
-        door=Door.WALK_IN,
         requester=personas.requester,
+        opening=services.Opening(subject="Instal SPSS", body="Datang ke loket"),
+        fields=fields_for(install),
+        door=Door.WALK_IN,
         received_at=wib(2026, 11, 25, 9, 0),
         now=wib(2026, 11, 25, 10, 30),
-    )
+    ).ticket
     assert ticket.received_at == wib(2026, 11, 25, 9, 0)
     assert ticket.first_response_due_at == wib(2026, 11, 25, 9, 15)
     event = AuditEvent.objects.get(action="ticket.create")
@@ -208,13 +210,12 @@ def test_steps_follow_the_sop_and_branch_to_grant_or_refuse(sops, personas) -> N
     ticket = services.ticket_create(
         actor=None,
         service_type=svc,
-        subject="Akses akun Zoom",
-        body="Mohon akses akun Zoom institusi",
+        requester=services.contact_for(name="Taruna A", phone="6281200000009"),
+        opening=services.Opening(subject="Akses akun Zoom", body="Mohon akses akun Zoom institusi"),
         door=Door.WHATSAPP,
-        contact=services.contact_for(name="Taruna A", phone="6281200000009"),
         fields=fields_for(svc),
         now=wib(2026, 11, 24, 9),
-    )
+    ).ticket
     steps = list(ticket.steps.select_related("activity"))
     assert [s.activity.key for s in steps][:2] == ["b1-kirim-pesan", "b2-terima-pesan"]
     # The requester's own first step is done on arrival; the office's step is running.
@@ -259,9 +260,8 @@ def test_custom_fields_are_checked_against_the_service(sops, personas) -> None:
         services.ticket_create(
             actor=personas.requester,
             service_type=svc,
-            subject="Ubah SKS",
-            body="b",
             requester=personas.requester,
+            opening=services.Opening(subject="Ubah SKS", body="b"),
             fields={},
         )
     assert not Ticket.objects.exists()
@@ -273,11 +273,10 @@ def test_visibility_per_role(sops, personas) -> None:
     other = services.ticket_create(
         actor=personas.other_staff,
         service_type=announcement,
+        requester=services.contact_for(name="Dosen Luar", email="dosen@example.ac.id"),
+        opening=services.Opening(subject="Pengumuman UAS", body="Mohon diumumkan"),
         fields=fields_for(announcement),
-        subject="Pengumuman UAS",
-        body="Mohon diumumkan",
-        contact=services.contact_for(name="Dosen Luar", email="dosen@example.ac.id"),
-    )
+    ).ticket
 
     def visible(user) -> set[str]:
         return set(selectors.tickets_visible_to(user).values_list("reference", flat=True))
@@ -363,13 +362,12 @@ def test_an_email_request_is_acknowledged_but_that_is_no_first_response(sops, pe
     ticket = services.ticket_create(
         actor=None,
         service_type=svc,
-        subject="Proyektor",
-        body="Proyektor R.101 mati",
+        requester=contact,
+        opening=services.Opening(subject="Proyektor", body="Proyektor R.101 mati"),
         door=Door.EMAIL,
-        contact=contact,
         fields=fields_for(svc),
         now=wib(2026, 11, 25, 15, 55),
-    )
+    ).ticket
     ack = ticket.articles.get(kind=Article.Kind.ACKNOWLEDGEMENT)
     assert ticket.reference in ack.body and "2026-11-26 07:40" in ack.body
     message = OutboundMessage.objects.get(purpose="ack")
@@ -384,12 +382,11 @@ def test_bulk_mail_and_portal_requests_get_no_acknowledgement(sops, personas) ->
     services.ticket_create(
         actor=None,
         service_type=svc,
-        subject="Buletin",
-        body="...",
+        requester=contact,
+        opening=services.Opening(subject="Buletin", body="..."),
         door=Door.EMAIL,
-        contact=contact,
         fields=fields_for(svc),
-        acknowledge=False,
+        acknowledge_receipt=False,
     )
     open_ticket(personas, at=wib(2026, 11, 25, 9))  # the portal shows a confirmation page
     assert not Article.objects.filter(kind=Article.Kind.ACKNOWLEDGEMENT).exists()

@@ -264,7 +264,9 @@ def test_the_new_request_form_in_chromium(page: Any, personas: Personas) -> None
     earlier = timezone.localtime() - timedelta(minutes=40)
     page.fill("#id_received_at", earlier.strftime("%Y-%m-%dT%H:%M"))
     page.select_option("#id_service", label="Layanan kategori ringan")
-    page.locator("#id_field_lokasi").wait_for()
+    # The first service has a "lokasi" field too: wait for the chosen service's fields,
+    # or the value typed next may go into the field that is about to be replaced.
+    page.locator("#service-fields legend", has_text="Layanan kategori ringan").wait_for()
     page.fill("#id_subject", "Printer lab 2 macet")
     page.fill("#id_body", "Menelepon: printer lab 2 macet sejak pagi.")
     page.fill("#id_field_lokasi", "Lab 2")

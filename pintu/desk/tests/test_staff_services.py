@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from pintu.conftest import Personas
 from pintu.core.models import AuditEvent
 from pintu.desk import services
-from pintu.desk.models import SavedFilter, Ticket
+from pintu.desk.models import Door, SavedFilter, Ticket
 from pintu.desk.tests.test_staff_views import (
     frozen,  # noqa: F401 (fixture)
     open_ticket,
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("frozen")
 @pytest.fixture
 def bare(sops: None, personas: Personas) -> Ticket:
     """A walk-in recorded without the service's fields (Jenis layanan, Lokasi/perangkat)."""
-    return open_ticket(personas, received=wib(9, 30), fields={}, check_fields=False)
+    return open_ticket(personas, received=wib(9, 30), fields={}, door=Door.WALK_IN)
 
 
 def audits(ticket: Ticket, action: str) -> list[AuditEvent]:

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.usefixtures("frozen")
 
 @pytest.fixture
 def bare(sops: None, personas: Personas) -> Ticket:
-    return open_ticket(personas, received=wib(9, 30), fields={}, check_fields=False)
+    return open_ticket(personas, received=wib(9, 30), fields={}, door=Door.WALK_IN)
 
 
 # ---------------------------------------------------------------- the service's fields

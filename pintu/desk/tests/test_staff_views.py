@@ -53,16 +53,21 @@ def open_ticket(
 ) -> Ticket:
     svc = service(sop, key)
     extra.setdefault("fields", fields_for(svc))
-    extra.setdefault("requester", personas.requester)
+    person = extra.pop("requester", personas.requester)
+    requester = extra.pop("contact", None) or person
     staff = personas.staff if svc.sop.unit.code == "UPT-SI" else personas.other_staff
     return services.ticket_create(
         actor=staff,
         service_type=svc,
-        subject=subject,
-        body="Wi-Fi di lab 3 tidak tersambung sejak pagi.",
+        requester=requester,
+        opening=services.Opening(
+            subject=subject,
+            body="Wi-Fi di lab 3 tidak tersambung sejak pagi.",
+            uploads=extra.pop("uploads", ()),
+        ),
         received_at=received,
         **extra,
-    )
+    ).ticket
 
 
 def client_for(user: Any) -> Client:
@@ -141,7 +146,7 @@ def test_queue_filters(
 ) -> None:
     contact = services.contact_for(name="Mitra", email="mitra@contoh.id")
     queue_tickets["email"] = open_ticket(
-        personas, received=wib(7, 30, day=24), door=Door.EMAIL, requester=None, contact=contact
+        personas, received=wib(7, 30, day=24), door=Door.EMAIL, contact=contact
     )
     queue_tickets["software"] = open_ticket(
         personas, received=wib(8, 0, day=24), key="instalasi-perangkat-lunak"
@@ -192,12 +197,11 @@ def test_the_rows_fragment_shows_requests_that_arrived_since_the_page_opened(
     fresh = services.ticket_create(
         actor=personas.requester,
         service_type=service("PR.33.8", "layanan-ringan"),
-        fields=fields_for(service("PR.33.8", "layanan-ringan")),
-        subject="Monitor mati",
-        body="Monitor di ruang dosen mati.",
         requester=personas.requester,
+        opening=services.Opening(subject="Monitor mati", body="Monitor di ruang dosen mati."),
+        fields=fields_for(service("PR.33.8", "layanan-ringan")),
         now=later,
-    )
+    ).ticket
     polled = client.get(poll_url).content.decode()
     assert fresh.reference in polled
     assert 'data-new="1"' in polled
@@ -441,13 +445,12 @@ def test_steps_are_completed_with_their_output_and_branch(
     ticket = services.ticket_create(
         actor=baa_staff,
         service_type=svc,
+        requester=services.contact_for(name="Taruna", phone="6281234567890"),
+        opening=services.Opening(subject="Akses SIAKAD", body="Mohon akses SIAKAD."),
         fields=fields_for(svc),
-        subject="Akses SIAKAD",
-        body="Mohon akses SIAKAD.",
         door=Door.WHATSAPP,
-        contact=services.contact_for(name="Taruna", phone="6281234567890"),
         received_at=wib(9, 0),
-    )
+    ).ticket
     client = client_for(baa_staff)
     response = client.get(ticket_url(ticket))
     assert "+6281234567890" in response.context["reply_route"]
@@ -685,15 +688,17 @@ def test_the_queue_and_a_ticket_in_chromium(
     ticket = services.ticket_create(
         actor=personas.staff,
         service_type=access,
+        requester=contact,
+        opening=services.Opening(
+            subject="Akses akun Zoom Pro",
+            body="Mohon akses akun Zoom Pro untuk kuliah daring.",
+            uploads=[services.Upload("surat-permohonan.pdf", "application/pdf", b"%PDF-1.4")],
+        ),
         fields={"akun": "Zoom Pro prodi", "keperluan": "Kuliah daring semester ganjil"},
-        subject="Akses akun Zoom Pro",
-        body="Mohon akses akun Zoom Pro untuk kuliah daring.",
         door=Door.WHATSAPP,
-        contact=contact,
         received_at=friday,
-        uploads=[services.Upload("surat-permohonan.pdf", "application/pdf", b"%PDF-1.4")],
         now=friday + timedelta(minutes=2),
-    )
+    ).ticket
     for minutes in (10, 40, 45):
         step = ticket.steps.get(state=Step.State.ACTIVE)
         services.ticket_complete_step(
@@ -730,10 +735,9 @@ def test_the_queue_and_a_ticket_in_chromium(
     services.ticket_create(
         actor=personas.requester,
         service_type=service("PR.33.8", "layanan-ringan"),
-        fields=fields_for(service("PR.33.8", "layanan-ringan")),
-        subject="Monitor ruang dosen mati",
-        body="Mati total.",
         requester=personas.requester,
+        opening=services.Opening(subject="Monitor ruang dosen mati", body="Mati total."),
+        fields=fields_for(service("PR.33.8", "layanan-ringan")),
     )
     page.locator("text=Monitor ruang dosen mati").wait_for(timeout=30_000)
     assert page.locator(".badge-arrived").count() == 1

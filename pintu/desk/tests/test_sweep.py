@@ -27,12 +27,11 @@ def new_ticket(personas: Personas, at: datetime) -> Ticket:
     return services.ticket_create(
         actor=personas.requester,
         service_type=svc,
-        fields=fields_for(svc),
-        subject="Instal Office",
-        body="Mohon instal Office di PC lab",
-        now=at,
         requester=personas.requester,
-    )
+        opening=services.Opening(subject="Instal Office", body="Mohon instal Office di PC lab"),
+        fields=fields_for(svc),
+        now=at,
+    ).ticket
 
 
 @pytest.mark.django_db

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pintu.desk import access, selectors, services
 from pintu.desk.forms import IntakeForm, normalise_phone
-from pintu.desk.models import Door
+from pintu.desk.models import Door, Ticket
 from pintu.desk.views.common import signed_in
 from pintu.org.models import Unit, User
 from pintu.sop.models import ServiceType
@@ -76,28 +76,28 @@ def _received_at(typed: datetime) -> datetime | None:
     return None if _now_minute() <= typed <= timezone.now() else typed
 
 
-def _contact(data: dict[str, Any]) -> Any:
-    return services.contact_for(
+def _requester(data: dict[str, Any]) -> services.Requester:
+    if data["requester_kind"] == IntakeForm.PERSON:
+        return data["person"]
+    return services.ContactDetails(
         name=data["contact_name"].strip(), email=data["contact_email"], phone=data["contact_phone"]
     )
 
 
-def _create(request: HttpRequest, form: IntakeForm) -> Any:
+def _create(request: HttpRequest, form: IntakeForm) -> Ticket:
     data = form.cleaned_data
-    by_person = data["requester_kind"] == IntakeForm.PERSON
-    return services.ticket_create(
+    created = services.ticket_create(
         actor=signed_in(request),
         service_type=data["service"],
-        subject=data["subject"],
-        body=data["body"],
+        requester=_requester(data),
+        opening=services.Opening(
+            subject=data["subject"], body=data["body"], uploads=data["attachments"]
+        ),
         door=Door(data["door"]),
-        requester=data["person"] if by_person else None,
-        contact=None if by_person else _contact(data),
         received_at=_received_at(data["received_at"]),
         fields=form.field_values(),
-        uploads=data["attachments"],
-        check_fields=False,
     )
+    return created.ticket
 
 
 def _with_single_match(data: QueryDict) -> tuple[QueryDict, list[User]]:

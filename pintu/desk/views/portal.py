@@ -54,20 +54,22 @@ def request_form(request: HttpRequest, sop_code: str, service_key: str) -> HttpR
     form = RequestForm(request.POST or None, request.FILES or None, service=offer.definition)
     if request.method == "POST" and form.is_valid():
         try:
-            ticket = services.ticket_create(
+            created = services.ticket_create(
                 actor=request.user,
                 service_type=offer.service_type,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                door=Door.WEB,
                 requester=request.user,  # type: ignore[arg-type]  # signed in
+                opening=services.Opening(
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    uploads=form.cleaned_data["attachments"],
+                ),
+                door=Door.WEB,
                 fields=form.field_values(),
-                uploads=form.cleaned_data["attachments"],
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect("portal-confirmation", reference=ticket.reference)
+            return redirect("portal-confirmation", reference=created.ticket.reference)
     context = {
         "offer": offer,
         "promise": _promise(offer.service_type),

@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from pintu.core.audit import audit_record
 from pintu.desk.models import Article, Door, Ticket
 from pintu.desk.services import (
+    Created,
+    Opening,
     Upload,
     contact_for,
     ticket_create,
@@ -205,8 +207,7 @@ def _handle(
             now=now,
         )
         return IngestResult(Outcome.APPENDED.value, ticket.reference, reason), ticket, article
-    ticket = _open(parsed, verdict, body, uploads, mailbox, unit, now)
-    first = ticket.articles.filter(kind=Article.Kind.INBOUND).first()
+    ticket, first = _open(parsed, verdict, body, uploads, mailbox, unit, now)
     return IngestResult(Outcome.CREATED.value, ticket.reference, reason), ticket, first
 
 
@@ -218,26 +219,28 @@ def _open(
     mailbox: Mailbox | None,
     unit: Unit | None,
     now: datetime,
-) -> Ticket:
+) -> Created:
     if unit is None and mailbox is not None:
         unit = mailbox.unit
     if unit is None:
         mailbox, unit = _receiving(parsed)
     address = parsed.from_address if _plausible_address(parsed.from_address) else ""
     name = parsed.from_name[:200] or ("" if address else _("unknown sender"))
-    contact = contact_for(name=name, email=address)
+    # A sender without a usable address is still a contact (by name): the mail is kept
+    # and staff see who wrote, though no reply can go back by e-mail.
     return ticket_create(
         actor=None,
         service_type=default_service(unit, mailbox.service_type if mailbox else None),
-        subject=parsed.subject or _first_line(parsed.text) or _("(no subject)"),
-        body=body,
+        requester=contact_for(name=name, email=address),
+        opening=Opening(
+            subject=parsed.subject or _first_line(parsed.text) or _("(no subject)"),
+            body=body,
+            body_html=parsed.html,
+            uploads=uploads,
+            external_id=_external_id(parsed),
+        ),
         door=Door.EMAIL,
-        contact=contact,
-        uploads=uploads,
-        external_id=_external_id(parsed),
-        body_html=parsed.html,
-        acknowledge=verdict.acknowledge,
-        check_fields=False,
+        acknowledge_receipt=verdict.acknowledge,
         now=now,
     )
 

@@ -54,14 +54,16 @@ def email_ticket(*, acknowledge: bool = True) -> Ticket:
     return services.ticket_create(
         actor=None,
         service_type=svc,
-        subject="Proyektor R.101 mati",
-        body="Proyektor di R.101 tidak menyala.",
+        requester=contact,
+        opening=services.Opening(
+            subject="Proyektor R.101 mati",
+            body="Proyektor di R.101 tidak menyala.",
+            external_id=REQUESTER_MESSAGE_ID,
+        ),
         door=Door.EMAIL,
-        contact=contact,
         fields=fields_for(svc),
-        external_id=REQUESTER_MESSAGE_ID,
-        acknowledge=acknowledge,
-    )
+        acknowledge_receipt=acknowledge,
+    ).ticket
 
 
 def later(minutes: float = 0) -> datetime:

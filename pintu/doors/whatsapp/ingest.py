@@ -35,7 +35,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pintu.desk.models import ACTIVE_STATUSES, Article, Contact, Door, Ticket
-from pintu.desk.services import contact_for, ticket_create, ticket_requester_message
+from pintu.desk.services import (
+    Opening,
+    contact_for,
+    ticket_create,
+    ticket_requester_message,
+)
 from pintu.desk.services.uploads import Upload, article_attach, validate_upload
 from pintu.doors.intake import default_service
 from pintu.doors.models import InboundMessage, WebhookDelivery
@@ -334,20 +339,19 @@ def _file(
         inbound.outcome = Outcome.IGNORED
         inbound.reason = Reason.NO_OPEN_REQUEST
     else:
-        ticket = ticket_create(
+        ticket, article = ticket_create(
             actor=None,
             service_type=default_service(unit),
-            subject=content.subject or _("WhatsApp from %(name)s") % {"name": name},
-            body=body,
+            requester=contact,
+            opening=Opening(
+                subject=content.subject or _("WhatsApp from %(name)s") % {"name": name},
+                body=body,
+                uploads=uploads,
+                external_id=message.id,
+            ),
             door=Door.WHATSAPP,
-            requester=contact.user,
-            contact=contact,
-            uploads=uploads,
-            external_id=message.id,
-            check_fields=False,
             now=arrived,
         )
-        article = Article.objects.filter(ticket=ticket, kind=Article.Kind.INBOUND).first()
         inbound.outcome = Outcome.CREATED
     if article is not None and fetched.reason:
         inbound.reason, inbound.error = fetched.reason, fetched.error
