@@ -1,24 +1,59 @@
-"""Which way a reply leaves: the channel back to the requester.
+"""Which way a message to the requester leaves: the one place that decides it.
+
+``reply_channel`` answers, for a ticket at a moment, through which door a reply, an
+acknowledgement or a rating request goes, to whom, and how: by e-mail, by WhatsApp as
+free text inside the 24-hour window or as the approved template outside it, or only in
+the portal. The services queue what it says; the reply box says it in words, with the
+wording each door registers in ``WORDING`` (the desk never imports a door).
 
 WhatsApp's 24-hour customer-service window: for 24 hours after a person last wrote to
 our number, we may answer in free-form text; after that only an approved template.
-
-Read from the inbound WhatsApp articles of the tickets that number is on, so that it
-holds whichever ticket the last message went to.
 """
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from pintu.desk.models import Article, Contact, Door, Ticket
 
 CUSTOMER_SERVICE_WINDOW = timedelta(hours=24)
 
-ReplyMode = Literal["text", "template"]
+
+class Mode(enum.StrEnum):
+    EMAIL = "email"
+    WHATSAPP_TEXT = "whatsapp_text"  # inside the 24-hour window
+    WHATSAPP_TEMPLATE = "whatsapp_template"  # outside it
+    PORTAL = "portal"  # kept on the request, which the requester reads in the portal
+    NONE = "none"  # no way back: staff must tell the requester themselves
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Where a message to the requester goes. ``door`` is the outbox transport that
+    carries it ("" when nothing is sent); ``in_portal`` says the requester also reads
+    it in the portal (they have an account)."""
+
+    mode: Mode
+    door: str = ""
+    recipient: str = ""
+    in_portal: bool = False
+    # The door the request came through, for wording ("shown in the portal and sent by
+    # e-mail" for a portal request).
+    came_by: str = ""
+
+    @property
+    def sends(self) -> bool:
+        return bool(self.door and self.recipient)
+
+
+# The words for a channel that sends, per door (registered by each door when it loads).
+WORDING: dict[str, Callable[[Channel], str]] = {}
 
 
 def last_inbound_at(number: str) -> datetime | None:
@@ -51,15 +86,44 @@ def window_open(number: str, now: datetime) -> bool:
     return last is not None and now - last < CUSTOMER_SERVICE_WINDOW
 
 
-def number_of(ticket: Ticket) -> str:
-    """The WhatsApp number a reply on ``ticket`` goes to."""
+def _address(ticket: Ticket, field: str) -> str:
+    """The contact's ``email`` or ``phone``, else the requester's."""
     for party in (ticket.contact, ticket.requester):
-        if party is not None and party.phone:
-            return str(party.phone)
+        if party is not None and getattr(party, field):
+            return str(getattr(party, field))
     return ""
 
 
-def reply_mode(ticket: Ticket, now: datetime) -> ReplyMode:
-    """How a reply on ``ticket`` would leave now: ``text`` inside the window, else the
-    configured ``template`` (the staff reply box says which before they send)."""
-    return "text" if window_open(number_of(ticket), now) else "template"
+def _has_account(ticket: Ticket) -> bool:
+    return bool(ticket.requester_id or (ticket.contact and ticket.contact.user_id))
+
+
+def reply_channel(ticket: Ticket, now: datetime) -> Channel:
+    """The way back to the requester of ``ticket`` at ``now``: the door the request
+    came through when it can carry a message (WhatsApp by number, the portal and
+    e-mail by address); otherwise the portal for a requester with an account. Walk-in
+    and phone requests have no channel back but the portal."""
+    in_portal = _has_account(ticket)
+    if ticket.door == Door.WHATSAPP:
+        number = _address(ticket, "phone")
+        if not number:
+            return Channel(Mode.NONE, door=Door.WHATSAPP, in_portal=in_portal, came_by=ticket.door)
+        mode = Mode.WHATSAPP_TEXT if window_open(number, now) else Mode.WHATSAPP_TEMPLATE
+        return Channel(mode, Door.WHATSAPP, number, in_portal, came_by=ticket.door)
+    if ticket.door in (Door.WEB, Door.EMAIL):
+        address = _address(ticket, "email")
+        if address:
+            return Channel(Mode.EMAIL, Door.EMAIL, address, in_portal, came_by=ticket.door)
+    return Channel(
+        Mode.PORTAL if in_portal else Mode.NONE, in_portal=in_portal, came_by=ticket.door
+    )
+
+
+def channel_words(channel: Channel) -> str:
+    """Where a reply goes, in the words staff read above the reply box."""
+    words = WORDING.get(channel.door)
+    if words is not None:
+        return words(channel)
+    if channel.mode == Mode.PORTAL:
+        return _("Shown to the requester in the portal; not sent anywhere else.")
+    return _("Not sent: this request has no channel back. Tell the requester yourself.")

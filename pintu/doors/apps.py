@@ -8,6 +8,8 @@ class DoorsConfig(AppConfig):
     verbose_name = _("Service doors")
 
     def ready(self) -> None:
-        # Registers the SMTP transport and its start-up check of PINTU_SMTP_URL, so a
-        # wrong URL stops `pintu check` and `pintu worker` instead of failing each mail.
-        from pintu.doors.email import transport  # noqa: F401
+        # Registers each door's transport and the words the reply box uses for it, and
+        # the start-up check of PINTU_SMTP_URL, so a wrong URL stops `pintu check` and
+        # `pintu worker` instead of failing each mail.
+        from pintu.doors.email import transport as email_transport  # noqa: F401
+        from pintu.doors.whatsapp import transport as whatsapp_transport  # noqa: F401

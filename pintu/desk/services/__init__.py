@@ -16,7 +16,6 @@ from pintu.desk.services.intake import (
     ticket_create,
 )
 from pintu.desk.services.merging import ticket_merge, ticket_split
-from pintu.desk.services.notify import reply_recipient
 from pintu.desk.services.saved_filters import saved_filter_delete, saved_filter_save
 from pintu.desk.services.steps import ticket_complete_step
 from pintu.desk.services.tickets import (
@@ -37,7 +36,6 @@ __all__ = [
     "Requester",
     "Upload",
     "contact_for",
-    "reply_recipient",
     "saved_filter_delete",
     "saved_filter_save",
     "ticket_assign",

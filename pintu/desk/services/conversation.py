@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pintu.desk import access
-from pintu.desk.models import Article, Door, Status, Ticket
+from pintu.desk.models import Article, Status, Ticket
 from pintu.desk.services.common import (
     DEADLINE_FIELDS,
     audit,
@@ -21,11 +21,10 @@ from pintu.desk.services.common import (
     save_changed,
     snapshot,
 )
-from pintu.desk.services.notify import reply_recipient
+from pintu.desk.services.notify import Purpose, to_requester
 from pintu.desk.services.tickets import ticket_set_status
 from pintu.desk.services.uploads import Upload, article_attach
 from pintu.org.models import User
-from pintu.outbox.services import message_queue
 
 
 @transaction.atomic
@@ -56,19 +55,7 @@ def ticket_reply(
     if changed:
         refresh_deadlines(ticket)
         save_changed(ticket, [*changed, *DEADLINE_FIELDS])
-    if ticket.door in (Door.WEB, Door.EMAIL, Door.WHATSAPP):
-        # Walk-in and phone requests have no channel back; the portal shows the reply.
-        recipient = reply_recipient(ticket)
-        if recipient:
-            message_queue(
-                door=Door.WHATSAPP if ticket.door == Door.WHATSAPP else Door.EMAIL,
-                purpose="reply",
-                recipient=recipient,
-                body_text=body,
-                ticket=ticket,
-                article=article,
-                subject=f"[{ticket.reference}] {ticket.subject}",
-            )
+    to_requester(ticket, purpose=Purpose.REPLY, body=body, now=now, article=article)
     audit(
         actor,
         "ticket.reply",

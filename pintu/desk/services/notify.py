@@ -1,6 +1,7 @@
-"""Messages Pintu sends the requester on its own: the acknowledgement of a new request
-and the request for a rating once it is resolved. Both are outbox rows written in the
-transaction of their cause."""
+"""Messages to the requester: a staff reply, the acknowledgement of a new request and
+the request for a rating once it is resolved. Each leaves by the channel that
+``pintu.desk.channels.reply_channel`` decides, as an outbox row written in the
+transaction of its cause."""
 
 from __future__ import annotations
 
@@ -9,27 +10,40 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pintu.desk.channels import reply_channel
 from pintu.desk.models import Article, Door, Ticket
+from pintu.outbox.models import OutboundMessage
 from pintu.outbox.services import message_queue
 
+Purpose = OutboundMessage.Purpose
 
-def reply_recipient(ticket: Ticket) -> str:
-    """Where a reply goes: the address of the door the request came through."""
-    field = "phone" if ticket.door == Door.WHATSAPP else "email"
-    for party in (ticket.contact, ticket.requester):
-        if party is not None and getattr(party, field):
-            return str(getattr(party, field))
-    return ""
+
+def to_requester(
+    ticket: Ticket, *, purpose: str, body: str, now: datetime, article: Article | None = None
+) -> OutboundMessage | None:
+    """Queue ``body`` to the requester of ``ticket`` by its channel back; None when that
+    channel sends nothing (the portal shows the request, or there is no way back)."""
+    channel = reply_channel(ticket, now)
+    if not channel.sends:
+        return None
+    return message_queue(
+        door=channel.door,
+        purpose=purpose,
+        recipient=channel.recipient,
+        body_text=body,
+        ticket=ticket,
+        article=article,
+        subject=f"[{ticket.reference}] {ticket.subject}",
+    )
 
 
 def acknowledge(ticket: Ticket, now: datetime) -> None:
-    """The automatic acknowledgement: an article of its own kind, so it never counts as
-    the first response, and an outbox row through the door the request came from."""
+    """The automatic acknowledgement of a request by e-mail or WhatsApp: an article of
+    its own kind, so it never counts as the first response. (The portal shows the same
+    on its confirmation page; a walk-in was answered face to face.)"""
     if ticket.door not in (Door.EMAIL, Door.WHATSAPP):
         return
-    service = ticket.service_type.definition()
-    recipient = reply_recipient(ticket)
-    if not service.acknowledge or not recipient:
+    if not ticket.service_type.definition().acknowledge or not reply_channel(ticket, now).sends:
         return
     body = _(
         "We have received your request. Its number is %(reference)s.\n"
@@ -47,38 +61,18 @@ def acknowledge(ticket: Ticket, now: datetime) -> None:
         body=body,
         created_at=now,
     )
-    message_queue(
-        door=ticket.door,
-        purpose="ack",
-        recipient=recipient,
-        body_text=body,
-        ticket=ticket,
-        article=article,
-        subject=f"[{ticket.reference}] {ticket.subject}",
-    )
+    to_requester(ticket, purpose=Purpose.ACKNOWLEDGEMENT, body=body, now=now, article=article)
 
 
 def local_words(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def ask_for_rating(ticket: Ticket) -> None:
+def ask_for_rating(ticket: Ticket, now: datetime) -> None:
     """Tell the requester it is resolved and ask for a rating (accreditation asks for
     measured, analysed and followed-up satisfaction)."""
-    if ticket.door not in (Door.WEB, Door.EMAIL, Door.WHATSAPP):
-        return
-    recipient = reply_recipient(ticket)
-    if not recipient:
-        return
-    message_queue(
-        door=Door.WHATSAPP if ticket.door == Door.WHATSAPP else Door.EMAIL,
-        purpose="notification",
-        recipient=recipient,
-        subject=f"[{ticket.reference}] {ticket.subject}",
-        body_text=_(
-            "Your request %(reference)s has been resolved. How did we do? Rate it from 1 "
-            "to 5 in the portal, or reply to this message."
-        )
-        % {"reference": ticket.reference},
-        ticket=ticket,
-    )
+    body = _(
+        "Your request %(reference)s has been resolved. How did we do? Rate it from 1 "
+        "to 5 in the portal, or reply to this message."
+    ) % {"reference": ticket.reference}
+    to_requester(ticket, purpose=Purpose.NOTIFICATION, body=body, now=now)

@@ -138,7 +138,7 @@ def ticket_set_status(
         snapshot(ticket, ["status", "resolved_at", "closed_at"]),
     )
     if status == Status.RESOLVED:
-        ask_for_rating(ticket)
+        ask_for_rating(ticket, now)
     return ticket
 
 

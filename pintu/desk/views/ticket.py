@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pintu.desk import access, selectors, services
-from pintu.desk.channels import reply_mode
+from pintu.desk.channels import channel_words, reply_channel
 from pintu.desk.forms import (
     AssignForm,
     FieldsForm,
@@ -35,7 +35,7 @@ from pintu.desk.forms import (
     StatusForm,
     StepForm,
 )
-from pintu.desk.models import Door, Priority, Status, Step, Ticket
+from pintu.desk.models import Priority, Status, Step, Ticket
 from pintu.desk.views.common import SLA_WORDS, error_text, js_words, minutes_words, signed_in
 from pintu.desk.views.history import history
 from pintu.org import access as org_access
@@ -76,32 +76,8 @@ def _step_rows(definition: Definition, steps: list[Step]) -> list[StepRow]:
 
 
 def _reply_route(ticket: Ticket) -> str:
-    """Where a public reply goes, in words: through the door the request came from."""
-    address = services.reply_recipient(ticket)
-    has_account = ticket.requester_id or (ticket.contact and ticket.contact.user_id)
-    if ticket.door == Door.WHATSAPP:
-        if address and reply_mode(ticket, timezone.now()) == "template":
-            # Meta allows free text only within 24 hours of the requester's last message.
-            return _(
-                "Sent by WhatsApp to +%(address)s as the approved template: the requester's "
-                "last message is more than 24 hours old."
-            ) % {"address": address}
-        if address:
-            return _(
-                "Sent by WhatsApp to +%(address)s as a free-text message (within 24 hours "
-                "of the requester's last message)."
-            ) % {"address": address}
-        return _("No WhatsApp number is known: the reply is kept here but not sent.")
-    if ticket.door in (Door.WEB, Door.EMAIL):
-        if ticket.door == Door.WEB and address:
-            return _("Shown in the portal and sent by e-mail to %(address)s.") % {
-                "address": address
-            }
-        if address:
-            return _("Sent by e-mail to %(address)s.") % {"address": address}
-    if has_account:
-        return _("Shown to the requester in the portal; not sent anywhere else.")
-    return _("Not sent: this request has no channel back. Tell the requester yourself.")
+    """Where a public reply goes, in words."""
+    return channel_words(reply_channel(ticket, timezone.now()))
 
 
 def _staff_ticket(request: HttpRequest, reference: str) -> Ticket:

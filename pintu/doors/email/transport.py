@@ -21,8 +21,10 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from pintu.desk.models import Article, Ticket
+from pintu.desk.channels import WORDING, Channel
+from pintu.desk.models import Article, Door, Ticket
 from pintu.doors.models import Mailbox
 from pintu.outbox.delivery import TRANSPORTS, PermanentFailure, TemporaryFailure
 from pintu.outbox.models import OutboundMessage
@@ -301,4 +303,14 @@ class SmtpTransport:
         return message_id
 
 
-TRANSPORTS["email"] = SmtpTransport()
+def channel_words(channel: Channel) -> str:
+    """What the reply box says about a reply that leaves by e-mail."""
+    if channel.in_portal and channel.came_by == Door.WEB:
+        return _("Shown in the portal and sent by e-mail to %(address)s.") % {
+            "address": channel.recipient
+        }
+    return _("Sent by e-mail to %(address)s.") % {"address": channel.recipient}
+
+
+TRANSPORTS[Door.EMAIL] = SmtpTransport()
+WORDING[Door.EMAIL] = channel_words

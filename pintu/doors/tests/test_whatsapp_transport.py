@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from pintu.conftest import Personas
 from pintu.desk import services as desk
-from pintu.desk.channels import CUSTOMER_SERVICE_WINDOW, reply_mode
+from pintu.desk.channels import CUSTOMER_SERVICE_WINDOW, Mode, reply_channel
 from pintu.desk.models import Ticket
 from pintu.doors.models import InboundMessage
 from pintu.doors.tests.graph_server import GraphApi, graph_api, server_error
@@ -65,7 +65,7 @@ def deliver(outbound: OutboundMessage, now: datetime | None = None) -> OutboundM
 
 def test_a_reply_inside_the_window_is_free_form_text(graph: GraphApi, personas: Personas) -> None:
     ticket = request_from(SITI, timezone.now() - timedelta(hours=2))
-    assert reply_mode(ticket, timezone.now()) == "text"
+    assert reply_channel(ticket, timezone.now()).mode == Mode.WHATSAPP_TEXT
     sent = deliver(reply(ticket, personas))
     (request,) = graph.requests
     assert request.path == "/v21.0/106540352242922/messages"
@@ -84,7 +84,7 @@ def test_a_reply_inside_the_window_is_free_form_text(graph: GraphApi, personas: 
 def test_a_reply_outside_the_window_uses_the_template(graph: GraphApi, personas: Personas) -> None:
     ticket = request_from(SITI, timezone.now() - timedelta(hours=30))
     graph.close_window(SITI)  # Meta would refuse free-form text (131047)
-    assert reply_mode(ticket, timezone.now()) == "template"
+    assert reply_channel(ticket, timezone.now()).mode == Mode.WHATSAPP_TEMPLATE
     sent = deliver(reply(ticket, personas))
     (request,) = graph.sends
     assert request == {
@@ -116,8 +116,11 @@ def test_the_window_closes_24_hours_after_the_last_message_from_that_number(
 ) -> None:
     arrived = timezone.now() - timedelta(hours=1)
     ticket = request_from(SITI, arrived)
-    assert reply_mode(ticket, arrived + CUSTOMER_SERVICE_WINDOW - timedelta(seconds=1)) == "text"
-    assert reply_mode(ticket, arrived + CUSTOMER_SERVICE_WINDOW) == "template"
+    assert (
+        reply_channel(ticket, arrived + CUSTOMER_SERVICE_WINDOW - timedelta(seconds=1)).mode
+        == Mode.WHATSAPP_TEXT
+    )
+    assert reply_channel(ticket, arrived + CUSTOMER_SERVICE_WINDOW).mode == Mode.WHATSAPP_TEMPLATE
 
 
 def test_a_server_error_is_retried_and_then_delivered(graph: GraphApi, personas: Personas) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from pintu.desk.channels import window_open
+from pintu.desk.channels import WORDING, Channel, Mode, window_open
 from pintu.desk.models import Door
 from pintu.doors.whatsapp import gateway as gateways
 from pintu.outbox.delivery import TRANSPORTS, PermanentFailure, TemporaryFailure
@@ -39,4 +40,21 @@ class WhatsAppTransport:
             raise PermanentFailure(str(error)) from error
 
 
+def channel_words(channel: Channel) -> str:
+    """What the reply box says about a reply that leaves by WhatsApp."""
+    if not channel.recipient:
+        return _("No WhatsApp number is known: the reply is kept here but not sent.")
+    if channel.mode == Mode.WHATSAPP_TEMPLATE:
+        # Meta allows free text only within 24 hours of the requester's last message.
+        return _(
+            "Sent by WhatsApp to +%(address)s as the approved template: the requester's "
+            "last message is more than 24 hours old."
+        ) % {"address": channel.recipient}
+    return _(
+        "Sent by WhatsApp to +%(address)s as a free-text message (within 24 hours "
+        "of the requester's last message)."
+    ) % {"address": channel.recipient}
+
+
 TRANSPORTS[Door.WHATSAPP] = WhatsAppTransport()
+WORDING[Door.WHATSAPP] = channel_words
