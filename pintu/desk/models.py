@@ -2,12 +2,13 @@
 
 The ticket stores only real transitions (received, first response, pauses, resolved,
 closed) and the indexed deadlines computed from them; whether a ticket is on track, at
-risk or breached is derived when read (see ``pintu.desk.sla``).
+risk or breached is derived when read (see ``pintu.sla.deadlines.ticket_sla_state``).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -143,6 +144,14 @@ class Ticket(models.Model):
     csat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The messages and jobs this ticket caused (the outbox knows its causes only
+    # generically); they go when the ticket goes.
+    outgoing = GenericRelation(
+        "outbox.OutboxItem",
+        content_type_field="cause_type",
+        object_id_field="cause_id",
+        related_query_name="ticket",
+    )
 
     class Meta:
         verbose_name = _("request")

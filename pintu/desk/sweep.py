@@ -73,12 +73,12 @@ def _notify(pk: int, field: str, moment: datetime, kind: str, now: datetime) -> 
         for user in recipients:
             if user.email:
                 message_queue(
-                    door=Door.EMAIL,
+                    transport=Door.EMAIL,
                     purpose="notification",
                     recipient=user.email,
                     subject=_subject(ticket, kind, deadline),
                     body_text=_body(ticket, deadline, due),
-                    ticket=ticket,
+                    cause=ticket,
                 )
         return 1
 

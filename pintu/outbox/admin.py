@@ -1,38 +1,42 @@
-"""The outbox for admins: every message, why it failed, and a way to send it again."""
+"""The outbox for admins: every message and job, why it failed, and a way to send it
+again (through the same audited service the ticket page uses)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from pintu.outbox.models import OutboundMessage
-from pintu.outbox.services import message_retry
+from pintu.outbox.models import OutboxItem
+from pintu.outbox.services import item_retry
 
 
-@admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin[OutboundMessage]):
+@admin.register(OutboxItem)
+class OutboxItemAdmin(admin.ModelAdmin[OutboxItem]):
     list_display = [
         "created_at",
-        "door",
+        "transport",
         "purpose",
         "recipient",
-        "ticket",
+        "cause",
         "status",
         "attempts",
         "next_attempt_at",
     ]
-    list_filter = ["status", "door", "purpose"]
-    search_fields = ["recipient", "external_id", "ticket__reference", "subject"]
-    list_select_related = ["ticket"]
+    list_filter = ["status", "transport", "purpose"]
+    search_fields = ["recipient", "external_id", "idempotency_key", "subject"]
     date_hierarchy = "created_at"
-    readonly_fields = [field.name for field in OutboundMessage._meta.fields]
+    readonly_fields = [field.name for field in OutboxItem._meta.fields]
     actions = ["send_again"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OutboxItem]:
+        # One query per kind of cause, not one per row.
+        return super().get_queryset(request).prefetch_related("cause")
 
     # Rows are written by services and the worker; here they are read, and retried
     # through the same audited service the ticket page uses.
@@ -43,14 +47,16 @@ class OutboundMessageAdmin(admin.ModelAdmin[OutboundMessage]):
         return False
 
     @admin.action(description=_("Send the selected failed messages again"))
-    def send_again(self, request: HttpRequest, queryset: QuerySet[OutboundMessage]) -> None:
+    def send_again(self, request: HttpRequest, queryset: QuerySet[OutboxItem]) -> None:
         retried = skipped = 0
         for message in queryset.filter(
-            status__in=[OutboundMessage.Status.DEAD, OutboundMessage.Status.FAILED]
+            status__in=[OutboxItem.Status.DEAD, OutboxItem.Status.FAILED]
         ):
             try:
-                message_retry(actor=request.user, message=message)
-            except (PermissionDenied, ValidationError):
+                item_retry(
+                    actor=request.user, item=message, unit=getattr(message.cause, "unit", None)
+                )
+            except ValidationError:
                 skipped += 1
             else:
                 retried += 1
@@ -70,10 +76,8 @@ class OutboundMessageAdmin(admin.ModelAdmin[OutboundMessage]):
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d message was left alone: it has not failed, or it belongs "
-                    "to a unit you do not work in.",
-                    "%(count)d messages were left alone: they have not failed, or they "
-                    "belong to a unit you do not work in.",
+                    "%(count)d message was left alone: it has not failed.",
+                    "%(count)d messages were left alone: they have not failed.",
                     skipped,
                 )
                 % {"count": skipped},

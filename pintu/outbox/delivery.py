@@ -1,12 +1,13 @@
-"""The outbox worker: claim due messages, hand each to its door's transport, record
-what happened (sent, retry later, or a dead letter that staff see on the ticket).
+"""The outbox worker: claim due rows, hand each to its transport, record what happened
+(sent, retry later, or a dead letter that staff see on the page of its cause).
 
 Claims keep several workers on several machines from sending one row twice: on
 PostgreSQL ``SELECT ... FOR UPDATE SKIP LOCKED`` in a short transaction, elsewhere a
 conditional UPDATE per row. The network I/O happens after the claim has committed,
 outside any transaction. A worker that dies while sending leaves its claim behind; after
 ``CLAIM_LEASE`` the row is due again (at-least-once delivery: the e-mail transport keeps
-the Message-ID it reserved, so a receiver can tell a resend from a new message).
+the Message-ID it reserved, so a receiver can tell a resend from a new message; a job's
+transport passes the job's idempotency key on, so the outside system acts once).
 """
 
 from __future__ import annotations
@@ -17,20 +18,20 @@ import random
 import socket
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from importlib import import_module
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 
 logger = logging.getLogger("pintu.outbox")
 
-Status = OutboundMessage.Status
+Status = OutboxItem.Status
 
 # A claim older than this is taken to be abandoned by a worker that stopped mid-send.
 CLAIM_LEASE = timedelta(minutes=10)
@@ -40,37 +41,41 @@ MAX_RETRY_DELAY = timedelta(hours=6)
 
 
 class TemporaryFailure(Exception):
-    """The door could not take the message now (4xx, network down): try again later."""
+    """The transport could not take the row now (4xx, network down): try again later."""
 
 
 class PermanentFailure(Exception):
-    """The door refused the message for good (5xx, no such recipient): a dead letter."""
+    """The transport refused the row for good (5xx, no such recipient): a dead letter."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What a transport reports for a row it carried: its id there, and for a job what
+    the outside system answered (kept on the row as evidence)."""
+
+    external_id: str = ""
+    result: dict[str, Any] | None = field(default=None)
 
 
 class Transport(Protocol):
-    def send(self, message: OutboundMessage) -> str:
-        """Deliver ``message`` and return its id at the door (our Message-ID, the
-        WhatsApp message id). Raise TemporaryFailure or PermanentFailure."""
+    def send(self, item: OutboxItem) -> str | Sent:
+        """Deliver ``item`` and return its id at the transport (our Message-ID, the
+        WhatsApp message id) or a ``Sent``. Raise TemporaryFailure or PermanentFailure.
+        A job's transport makes the effect idempotent under ``item.idempotency_key``:
+        after a crash the same job may be handed over again."""
         ...
 
 
-# One transport per door. Each door registers its own from ``pintu/doors/<door>/
-# transport.py``, which is imported the first time a message for that door is due, so
-# that the outbox never imports the doors (they import the outbox). Tests swap entries.
+# One transport per name: each door and each module registers its own when its app
+# loads (e.g. ``pintu/doors/email/transport.py``), so that the outbox never imports
+# them (they import the outbox). Tests add and swap entries.
 TRANSPORTS: dict[str, Transport] = {}
 
 
-def transport_for(door: str) -> Transport:
-    if door not in TRANSPORTS and door.isidentifier():
-        module = f"pintu.doors.{door}.transport"
-        try:
-            import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name not in (module, module.rpartition(".")[0]):
-                raise  # a broken import inside the transport: let its error show
-    if door not in TRANSPORTS:
-        raise TemporaryFailure(f"no transport for the door {door!r}")
-    return TRANSPORTS[door]
+def transport_for(name: str) -> Transport:
+    if name not in TRANSPORTS:
+        raise TemporaryFailure(f"no transport {name!r} is registered")
+    return TRANSPORTS[name]
 
 
 def retry_delay(
@@ -107,11 +112,11 @@ def _claim(candidates: Q, now: datetime, limit: int, worker: str) -> list[int]:
         # is sent still runs out of attempts.
         "attempts": F("attempts") + 1,
     }
-    due = OutboundMessage.objects.filter(candidates & _due(now)).order_by("next_attempt_at", "id")
+    due = OutboxItem.objects.filter(candidates & _due(now)).order_by("next_attempt_at", "id")
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
             ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
-            OutboundMessage.objects.filter(pk__in=ids).update(**claim)
+            OutboxItem.objects.filter(pk__in=ids).update(**claim)
         return ids
     claimed: list[int] = []
     # Workers racing here see the same first rows; looking further than ``limit`` lets
@@ -119,7 +124,7 @@ def _claim(candidates: Q, now: datetime, limit: int, worker: str) -> list[int]:
     for pk in due.values_list("pk", flat=True)[: limit * 4]:
         # Re-checks the due condition in the UPDATE itself: of two workers that both saw
         # the row, only one matches it.
-        if OutboundMessage.objects.filter(_due(now), pk=pk).update(**claim):
+        if OutboxItem.objects.filter(_due(now), pk=pk).update(**claim):
             claimed.append(pk)
             if len(claimed) == limit:
                 break
@@ -130,7 +135,7 @@ def _claim(candidates: Q, now: datetime, limit: int, worker: str) -> list[int]:
 
 
 def deliver_due(now: datetime, limit: int = 50) -> int:
-    """Claim and deliver up to ``limit`` messages due at ``now``; returns how many were
+    """Claim and deliver up to ``limit`` rows due at ``now``; returns how many were
     tried. Call it outside any transaction: it talks to the network."""
     worker = _worker_name()
     tried = 0
@@ -147,51 +152,56 @@ def deliver_due(now: datetime, limit: int = 50) -> int:
     return tried
 
 
-def deliver_one(message_id: int, now: datetime) -> bool:
-    """Deliver one message now if it is due and nobody else has it (services enqueue
+def deliver_one(item_id: int, now: datetime) -> bool:
+    """Deliver one row now if it is due and nobody else has it (services enqueue
     this on commit); returns whether it was tried."""
     worker = _worker_name()
-    if not _claim(Q(pk=message_id), now, 1, worker):
+    if not _claim(Q(pk=item_id), now, 1, worker):
         return False
-    _deliver(message_id, worker, now)
+    _deliver(item_id, worker, now)
     return True
 
 
 def _deliver(pk: int, worker: str, now: datetime) -> None:
-    message = OutboundMessage.objects.select_related("ticket__unit", "article").get(pk=pk)
-    mine = OutboundMessage.objects.filter(pk=pk, status=Status.SENDING, claimed_by=worker)
+    item = OutboxItem.objects.get(pk=pk)
+    mine = OutboxItem.objects.filter(pk=pk, status=Status.SENDING, claimed_by=worker)
     done: dict[str, object] = {"claimed_by": "", "claimed_at": None}
-    if message.attempts > settings.PINTU_OUTBOX_MAX_ATTEMPTS:
+    if item.attempts > settings.PINTU_OUTBOX_MAX_ATTEMPTS:
         # Only a claim abandoned on the last attempt gets here: the worker keeps dying
-        # while sending this message, so stop trying it.
+        # while sending this item, so stop trying it.
         done.update(status=Status.DEAD, last_error="the worker stopped while sending it")
         mine.update(**done)
-        logger.warning("outbox: message %s is a dead letter: abandoned while sending", pk)
+        logger.warning("outbox: row %s is a dead letter: abandoned while sending", pk)
         return
     try:
-        external_id = transport_for(message.door).send(message)
+        outcome = transport_for(item.transport).send(item)
     except PermanentFailure as error:
         done.update(status=Status.DEAD, last_error=_text(error))
     except Exception as error:
         if not isinstance(error, TemporaryFailure):
             # A bug or an unexpected error in a transport must not stop the batch; the
-            # message is retried and, if it keeps failing, ends as a dead letter.
-            logger.exception("outbox: unexpected error sending message %s", pk)
-        if message.attempts >= settings.PINTU_OUTBOX_MAX_ATTEMPTS:
+            # item is retried and, if it keeps failing, ends as a dead letter.
+            logger.exception("outbox: unexpected error sending row %s", pk)
+        if item.attempts >= settings.PINTU_OUTBOX_MAX_ATTEMPTS:
             done.update(status=Status.DEAD, last_error=_text(error))
         else:
-            delay = retry_delay(message.attempts, settings.PINTU_OUTBOX_BACKOFF_SECONDS)
+            delay = retry_delay(item.attempts, settings.PINTU_OUTBOX_BACKOFF_SECONDS)
             done.update(status=Status.FAILED, last_error=_text(error), next_attempt_at=now + delay)
     else:
+        sent = outcome if isinstance(outcome, Sent) else Sent(outcome)
         done.update(
-            status=Status.SENT, external_id=external_id, sent_at=timezone.now(), last_error=""
+            status=Status.SENT,
+            external_id=sent.external_id,
+            result=sent.result,
+            sent_at=timezone.now(),
+            last_error="",
         )
     if not mine.update(**done):
         # Our claim outlived its lease and another worker took the row over; its outcome
         # is the one recorded.
-        logger.warning("outbox: message %s was taken over before %s finished", pk, worker)
+        logger.warning("outbox: row %s was taken over before %s finished", pk, worker)
     elif done["status"] == Status.DEAD:
-        logger.warning("outbox: message %s is a dead letter: %s", pk, done["last_error"])
+        logger.warning("outbox: row %s is a dead letter: %s", pk, done["last_error"])
 
 
 def _text(error: Exception) -> str:

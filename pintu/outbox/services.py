@@ -1,90 +1,133 @@
-"""Writes to the outbox: queue a message, retry a dead letter, and record what the doors
-tell us later (a bounce, a WhatsApp delivery status)."""
+"""Writes to the outbox: queue a message or a job, send a failed row again, and record
+what the transports tell us later (a bounce, a WhatsApp delivery status).
+
+Who may retry which row is the caller's rule (the desk checks that the person works on
+the ticket; the admin site is for admins): the outbox knows no tickets or people.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pintu.core.audit import audit_record
-from pintu.desk import access
-from pintu.org import access as org_access
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 from pintu.outbox.tasks import deliver_now
 
-Status = OutboundMessage.Status
+Status = OutboxItem.Status
 
 
-def _deliver_after_commit(message: OutboundMessage) -> None:
+def _deliver_after_commit(item: OutboxItem) -> None:
     # robust: the cause has committed by now; a queue that cannot take the task must
-    # not turn it into an error (the periodic deliver_due picks the message up anyway).
-    transaction.on_commit(lambda: deliver_now.enqueue(message.pk), robust=True)
+    # not turn it into an error (the periodic deliver_due picks the row up anyway).
+    transaction.on_commit(lambda: deliver_now.enqueue(item.pk), robust=True)
+
+
+def _in_cause_transaction(what: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{what} must run inside the transaction of its cause")
+
+
+def _generic(obj: models.Model | None) -> tuple[ContentType | None, int | None]:
+    if obj is None:
+        return None, None
+    return ContentType.objects.get_for_model(obj), obj.pk
 
 
 def message_queue(
     *,
-    door: str,
+    transport: str,
     purpose: str,
     recipient: str,
     body_text: str,
     subject: str = "",
-    ticket: Any = None,
-    article: Any = None,
-) -> OutboundMessage:
+    cause: models.Model | None = None,
+    source: models.Model | None = None,
+) -> OutboxItem:
     """Queue a message; call inside the transaction of the change that causes it. Once
     that commits, a task delivers it at once."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("message_queue must run inside the transaction of its cause")
-    message = OutboundMessage.objects.create(
-        ticket=ticket,
-        article=article,
-        door=door,
+    _in_cause_transaction("message_queue")
+    cause_type, cause_id = _generic(cause)
+    source_type, source_id = _generic(source)
+    item = OutboxItem.objects.create(
+        transport=transport,
         purpose=purpose,
         recipient=recipient,
         subject=subject[:300],
         body_text=body_text,
+        cause_type=cause_type,
+        cause_id=cause_id,
+        source_type=source_type,
+        source_id=source_id,
     )
-    _deliver_after_commit(message)
-    return message
+    _deliver_after_commit(item)
+    return item
+
+
+def job_queue(
+    *,
+    transport: str,
+    payload: dict[str, Any],
+    idempotency_key: str,
+    cause: models.Model | None = None,
+    source: models.Model | None = None,
+) -> OutboxItem:
+    """Queue a job for an outside system (create a directory entry, update a course) in
+    the transaction of its cause. A job is known by its ``idempotency_key``: asking
+    again for the same key returns the row already queued instead of a second one."""
+    _in_cause_transaction("job_queue")
+    if not idempotency_key.strip():
+        raise ValueError("a job needs an idempotency key")
+    existing = OutboxItem.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    cause_type, cause_id = _generic(cause)
+    source_type, source_id = _generic(source)
+    item = OutboxItem.objects.create(
+        transport=transport,
+        purpose=OutboxItem.Purpose.JOB,
+        payload=payload,
+        idempotency_key=idempotency_key[:200],
+        cause_type=cause_type,
+        cause_id=cause_id,
+        source_type=source_type,
+        source_id=source_id,
+    )
+    _deliver_after_commit(item)
+    return item
 
 
 @transaction.atomic
-def message_retry(
-    *, actor: Any, message: OutboundMessage, now: datetime | None = None
-) -> OutboundMessage:
-    """Staff send a dead letter (or a failed message waiting for its next try) again,
-    with a fresh count of attempts."""
-    message = (
-        OutboundMessage.objects.select_for_update(of=("self",))
-        .select_related("ticket__unit")
-        .get(pk=message.pk)
-    )
-    if message.ticket is not None:
-        access.require_work(actor, message.ticket)
-    elif not org_access.is_admin(actor):
-        raise PermissionDenied
-    if message.status not in (Status.DEAD, Status.FAILED):
+def item_retry(
+    *, actor: Any, item: OutboxItem, unit: Any = None, now: datetime | None = None
+) -> OutboxItem:
+    """Send a dead letter (or a failed row waiting for its next try) again, with a fresh
+    count of attempts. The caller has checked that ``actor`` may; ``unit`` files the
+    audit row under the unit whose record caused it."""
+    item = OutboxItem.objects.select_for_update().get(pk=item.pk)
+    if item.status not in (Status.DEAD, Status.FAILED):
         raise ValidationError(_("Only a message that failed can be sent again."))
-    before = {"status": message.status, "attempts": message.attempts}
-    message.status = Status.PENDING
-    message.attempts = 0
-    message.next_attempt_at = now or timezone.now()
-    message.save(update_fields=["status", "attempts", "next_attempt_at"])
+    before = {"status": item.status, "attempts": item.attempts}
+    item.status = Status.PENDING
+    item.attempts = 0
+    item.next_attempt_at = now or timezone.now()
+    item.save(update_fields=["status", "attempts", "next_attempt_at"])
     audit_record(
         actor=actor,
         action="outbox.retry",
-        obj=message,
-        before={**before, "last_error": message.last_error},
-        after={"status": message.status, "attempts": 0},
-        unit=message.ticket.unit if message.ticket else None,
+        obj=item,
+        before={**before, "last_error": item.last_error},
+        after={"status": item.status, "attempts": 0},
+        unit=unit,
     )
-    _deliver_after_commit(message)
-    return message
+    _deliver_after_commit(item)
+    return item
 
 
 def _message_id_forms(message_id: str) -> list[str]:
@@ -92,14 +135,15 @@ def _message_id_forms(message_id: str) -> list[str]:
     return [f"<{bare}>", bare]
 
 
-def delivery_bounced(*, message_id: str, reason: str) -> bool:
-    """A bounce names one of our e-mails (by its Message-ID, with or without angle
-    brackets): it never arrived, so it becomes a dead letter with the bounce's reason.
-    Returns whether the Message-ID is one of ours."""
+def delivery_bounced(*, transport: str, message_id: str, reason: str) -> bool:
+    """A bounce names one of our messages on ``transport`` (by the id the transport gave
+    it; for e-mail the Message-ID, with or without angle brackets): it never arrived,
+    so it becomes a dead letter with the bounce's reason. Returns whether the id is
+    one of ours."""
     if not message_id.strip():
         return False
-    matches = OutboundMessage.objects.filter(
-        door="email", external_id__in=_message_id_forms(message_id)
+    matches = OutboxItem.objects.filter(
+        transport=transport, external_id__in=_message_id_forms(message_id)
     )
     if not matches.exists():
         return False
@@ -115,12 +159,12 @@ _PROGRESS = {Status.SENT: 1, Status.DELIVERED: 2, Status.READ: 3}
 
 
 def delivery_status(*, external_id: str, status: str, error: str = "") -> bool:
-    """Record a door's report on a message it accepted (WhatsApp status callbacks:
+    """Record a transport's report on a message it accepted (WhatsApp status callbacks:
     ``sent``, ``delivered``, ``read``, ``failed`` with its error). Returns whether
     ``external_id`` names one of our messages, whether or not its status moved."""
     if status not in ("sent", "delivered", "read", "failed"):
         raise ValueError(f"unknown delivery status {status!r}")
-    matches = OutboundMessage.objects.filter(external_id=external_id) if external_id else None
+    matches = OutboxItem.objects.filter(external_id=external_id) if external_id else None
     if matches is None or not matches.exists():
         return False
     if status == "failed":

@@ -16,6 +16,7 @@ from pintu.desk.services.intake import (
     ticket_create,
 )
 from pintu.desk.services.merging import ticket_merge, ticket_split
+from pintu.desk.services.notify import ticket_delivery_retry
 from pintu.desk.services.saved_filters import saved_filter_delete, saved_filter_save
 from pintu.desk.services.steps import ticket_complete_step
 from pintu.desk.services.tickets import (
@@ -41,6 +42,7 @@ __all__ = [
     "ticket_assign",
     "ticket_complete_step",
     "ticket_create",
+    "ticket_delivery_retry",
     "ticket_merge",
     "ticket_note",
     "ticket_rate",

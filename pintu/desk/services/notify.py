@@ -1,38 +1,42 @@
 """Messages to the requester: a staff reply, the acknowledgement of a new request and
 the request for a rating once it is resolved. Each leaves by the channel that
 ``pintu.desk.channels.reply_channel`` decides, as an outbox row written in the
-transaction of its cause."""
+transaction of its cause. Staff send a ticket's failed rows again from here."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pintu.desk import access
 from pintu.desk.channels import reply_channel
 from pintu.desk.models import Article, Door, Ticket
-from pintu.outbox.models import OutboundMessage
-from pintu.outbox.services import message_queue
+from pintu.org.models import User
+from pintu.outbox.models import OutboxItem
+from pintu.outbox.services import item_retry, message_queue
 
-Purpose = OutboundMessage.Purpose
+Purpose = OutboxItem.Purpose
 
 
 def to_requester(
     ticket: Ticket, *, purpose: str, body: str, now: datetime, article: Article | None = None
-) -> OutboundMessage | None:
+) -> OutboxItem | None:
     """Queue ``body`` to the requester of ``ticket`` by its channel back; None when that
     channel sends nothing (the portal shows the request, or there is no way back)."""
     channel = reply_channel(ticket, now)
     if not channel.sends:
         return None
     return message_queue(
-        door=channel.door,
+        transport=channel.door,
         purpose=purpose,
         recipient=channel.recipient,
         body_text=body,
-        ticket=ticket,
-        article=article,
+        cause=ticket,
+        source=article,
         subject=f"[{ticket.reference}] {ticket.subject}",
     )
 
@@ -76,3 +80,14 @@ def ask_for_rating(ticket: Ticket, now: datetime) -> None:
         "to 5 in the portal, or reply to this message."
     ) % {"reference": ticket.reference}
     to_requester(ticket, purpose=Purpose.NOTIFICATION, body=body, now=now)
+
+
+@transaction.atomic
+def ticket_delivery_retry(
+    *, actor: User, ticket: Ticket, item: OutboxItem, now: datetime | None = None
+) -> OutboxItem:
+    """Staff of the ticket's unit send one of its failed messages or jobs again."""
+    access.require_work(actor, ticket)
+    if not ticket.outgoing.filter(pk=item.pk).exists():
+        raise ValidationError(_("That message is no longer waiting to be sent again."))
+    return item_retry(actor=actor, item=item, unit=ticket.unit, now=now)

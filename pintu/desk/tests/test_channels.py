@@ -14,15 +14,13 @@ from pintu.desk import services
 from pintu.desk.channels import Mode, channel_words, reply_channel
 from pintu.desk.models import Door, Status, Ticket
 from pintu.desk.services import ContactDetails, Opening
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 
 pytestmark = pytest.mark.django_db
 NUMBER = "6281299990000"
 
 
-def request(
-    personas: Personas, *, door: str, requester: Any, at: datetime | None = None
-) -> Ticket:
+def request(personas: Personas, *, door: str, requester: Any, at: datetime | None = None) -> Ticket:
     svc = service("PR.33.8", "layanan-ringan")
     return services.ticket_create(
         actor=personas.staff if door in (Door.WALK_IN, Door.PHONE) else None,
@@ -76,16 +74,16 @@ def test_replies_acknowledgements_and_rating_requests_leave_by_the_same_channel(
     ticket = request(personas, door=Door.WHATSAPP, requester=ContactDetails(phone=NUMBER))
     services.ticket_reply(actor=personas.staff, ticket=ticket, body="Sudah kami cek.")
     services.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.RESOLVED)
-    sent = OutboundMessage.objects.order_by("id")
+    sent = OutboxItem.objects.order_by("id")
     assert [m.purpose for m in sent] == ["ack", "reply", "notification"]
-    assert {(m.door, m.recipient) for m in sent} == {(Door.WHATSAPP, NUMBER)}
+    assert {(m.transport, m.recipient) for m in sent} == {(Door.WHATSAPP, NUMBER)}
 
 
 def test_a_walk_in_without_an_account_gets_nothing_sent(sops, personas) -> None:
     ticket = request(personas, door=Door.WALK_IN, requester=ContactDetails(name="Tamu"))
     services.ticket_reply(actor=personas.staff, ticket=ticket, body="Sudah kami cek.")
     services.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.RESOLVED)
-    assert not OutboundMessage.objects.exists()
+    assert not OutboxItem.objects.exists()
 
 
 @pytest.mark.parametrize(

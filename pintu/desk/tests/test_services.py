@@ -13,7 +13,7 @@ from pintu.conftest import Personas, fields_for, service
 from pintu.core.models import AuditEvent
 from pintu.desk import selectors, services
 from pintu.desk.models import Article, Door, Status, Step, Ticket, TicketEvent
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 
 pytestmark = pytest.mark.django_db
 WIB = ZoneInfo("Asia/Jakarta")
@@ -100,7 +100,7 @@ def test_the_first_public_reply_is_the_first_response_and_leaves_through_the_out
     )
     ticket.refresh_from_db()
     assert ticket.first_response_at is None  # a note never counts
-    assert not OutboundMessage.objects.exists()
+    assert not OutboxItem.objects.exists()
     services.ticket_reply(
         actor=personas.staff, ticket=ticket, body="Kami cek sekarang.", now=wib(2026, 11, 25, 9, 10)
     )
@@ -108,7 +108,7 @@ def test_the_first_public_reply_is_the_first_response_and_leaves_through_the_out
     assert ticket.first_response_at == wib(2026, 11, 25, 9, 10)
     assert ticket.status == Status.OPEN
     assert ticket.next_due_at == ticket.resolution_due_at
-    message = OutboundMessage.objects.get()
+    message = OutboxItem.objects.get()
     assert message.recipient == personas.requester.email
     assert message.subject.startswith(f"[{ticket.reference}]")
     assert message.purpose == "reply"
@@ -167,7 +167,7 @@ def test_resolving_asks_for_a_rating_and_only_the_requester_rates(sops, personas
     ticket.refresh_from_db()
     assert ticket.resolved_at == wib(2026, 11, 25, 9, 30)
     assert ticket.next_due_at is None
-    assert OutboundMessage.objects.filter(purpose="notification").count() == 1
+    assert OutboxItem.objects.filter(purpose="notification").count() == 1
     with pytest.raises(PermissionDenied):
         services.ticket_rate(actor=personas.staff, ticket=ticket, score=5)
     with pytest.raises(ValidationError):
@@ -370,8 +370,8 @@ def test_an_email_request_is_acknowledged_but_that_is_no_first_response(sops, pe
     ).ticket
     ack = ticket.articles.get(kind=Article.Kind.ACKNOWLEDGEMENT)
     assert ticket.reference in ack.body and "2026-11-26 07:40" in ack.body
-    message = OutboundMessage.objects.get(purpose="ack")
-    assert (message.recipient, message.door) == ("tamu@example.ac.id", Door.EMAIL)
+    message = OutboxItem.objects.get(purpose="ack")
+    assert (message.recipient, message.transport) == ("tamu@example.ac.id", Door.EMAIL)
     ticket.refresh_from_db()
     assert ticket.first_response_at is None and ticket.status == Status.NEW
 
@@ -390,4 +390,4 @@ def test_bulk_mail_and_portal_requests_get_no_acknowledgement(sops, personas) ->
     )
     open_ticket(personas, at=wib(2026, 11, 25, 9))  # the portal shows a confirmation page
     assert not Article.objects.filter(kind=Article.Kind.ACKNOWLEDGEMENT).exists()
-    assert not OutboundMessage.objects.exists()
+    assert not OutboxItem.objects.exists()

@@ -22,7 +22,7 @@ from pintu.desk.tests.test_staff_views import (
     sign_in,
     wib,
 )
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 from pintu.sop.models import ServiceType
 
 URL = "/desk/new/"
@@ -81,7 +81,7 @@ def test_a_walk_in_received_earlier_starts_the_clock_when_it_arrived(
     assert created.actor == personas.staff
     assert created.after["received_at"] == wib(9, 0).isoformat()
     assert created.after["entered_at"] == NOW.isoformat()
-    assert not OutboundMessage.objects.exists()  # a walk-in has no channel back
+    assert not OutboxItem.objects.exists()  # a walk-in has no channel back
 
 
 def test_received_in_the_current_minute_is_received_now(staff: Any) -> None:
@@ -131,7 +131,7 @@ def test_an_outside_contact_is_matched_by_email_or_number_not_duplicated(
     assert second.contact == third.contact
     assert Contact.objects.count() == 2
     # A request copied in from an e-mail is acknowledged by e-mail like one that came in.
-    assert OutboundMessage.objects.get().recipient == "sari@mitra.id"
+    assert OutboxItem.objects.get().recipient == "sari@mitra.id"
 
 
 def test_a_door_that_needs_an_address_asks_for_it(staff: Any) -> None:
@@ -283,7 +283,7 @@ def test_the_new_request_form_in_chromium(page: Any, personas: Personas) -> None
     # A message that never arrived shows on the ticket page above everything else.
     dead_letter(
         ticket,
-        door=Door.EMAIL,
+        transport=Door.EMAIL,
         recipient="mahasiswa@pintu.test",
         last_error="550 5.1.1 <mahasiswa@pintu.test>: Recipient address rejected",
     )

@@ -22,7 +22,7 @@ from pintu.desk.tests.test_staff_views import (
     ticket_url,
     wib,
 )
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
@@ -80,23 +80,23 @@ def test_only_the_units_staff_edit_fields(bare: Ticket, personas: Personas) -> N
 # ---------------------------------------------------------------- dead letters
 
 
-def dead_letter(ticket: Ticket, **values: Any) -> OutboundMessage:
+def dead_letter(ticket: Ticket, **values: Any) -> OutboxItem:
     """A reply the outbox gave up on after five attempts."""
-    values = {"purpose": OutboundMessage.Purpose.REPLY, "body_text": "Kami cek.", **values}
-    return OutboundMessage.objects.create(
-        ticket=ticket, status=OutboundMessage.Status.DEAD, attempts=5, **values
+    values = {"purpose": OutboxItem.Purpose.REPLY, "body_text": "Kami cek.", **values}
+    return OutboxItem.objects.create(
+        cause=ticket, status=OutboxItem.Status.DEAD, attempts=5, **values
     )
 
 
 @pytest.fixture
-def dead(sops: None, personas: Personas) -> OutboundMessage:
+def dead(sops: None, personas: Personas) -> OutboxItem:
     contact = services.contact_for(name="Pak Budi", phone="6281234567890")
     ticket = open_ticket(
         personas, received=wib(9, 30), door=Door.WHATSAPP, requester=None, contact=contact
     )
     return dead_letter(
         ticket,
-        door=Door.WHATSAPP,
+        transport=Door.WHATSAPP,
         recipient="6281234567890",
         last_error="131026: Message undeliverable",
         created_at=NOW - timedelta(hours=1),
@@ -104,10 +104,10 @@ def dead(sops: None, personas: Personas) -> OutboundMessage:
 
 
 def test_dead_letters_show_in_a_warning_box_with_a_retry(
-    dead: OutboundMessage, personas: Personas
+    dead: OutboxItem, personas: Personas
 ) -> None:
-    ticket = dead.ticket
-    assert ticket is not None
+    ticket = dead.cause
+    assert isinstance(ticket, Ticket)
     client = client_for(personas.staff)
     response = client.get(ticket_url(ticket))
     assert response.context["dead_letters"] == [dead]
@@ -119,7 +119,7 @@ def test_dead_letters_show_in_a_warning_box_with_a_retry(
     retried = client.post(ticket_url(ticket, "retry"), {"message": dead.pk}, follow=True)
     assert [m.level_tag for m in retried.context["messages"]] == ["success"]
     dead.refresh_from_db()
-    assert (dead.status, dead.attempts) == (OutboundMessage.Status.PENDING, 0)
+    assert (dead.status, dead.attempts) == (OutboxItem.Status.PENDING, 0)
     audit = AuditEvent.objects.get(action="outbox.retry")
     assert audit.actor == personas.staff and audit.before["status"] == "dead"
     assert 'class="desk-dead"' not in retried.content.decode()
@@ -129,11 +129,9 @@ def test_dead_letters_show_in_a_warning_box_with_a_retry(
     assert AuditEvent.objects.filter(action="outbox.retry").count() == 1
 
 
-def test_auditors_see_dead_letters_without_the_button(
-    dead: OutboundMessage, personas: Personas
-) -> None:
-    ticket = dead.ticket
-    assert ticket is not None
+def test_auditors_see_dead_letters_without_the_button(dead: OutboxItem, personas: Personas) -> None:
+    ticket = dead.cause
+    assert isinstance(ticket, Ticket)
     auditor = client_for(personas.auditor)
     page = auditor.get(ticket_url(ticket)).content.decode()
     assert 'class="desk-dead"' in page and "131026" in page
@@ -142,16 +140,16 @@ def test_auditors_see_dead_letters_without_the_button(
     other = client_for(personas.other_staff)
     assert other.post(ticket_url(ticket, "retry"), {"message": dead.pk}).status_code == 404
     dead.refresh_from_db()
-    assert dead.status == OutboundMessage.Status.DEAD
+    assert dead.status == OutboxItem.Status.DEAD
 
 
 def test_a_dead_letter_of_another_ticket_is_not_retried_from_this_one(
-    dead: OutboundMessage, personas: Personas
+    dead: OutboxItem, personas: Personas
 ) -> None:
     elsewhere = open_ticket(personas, received=wib(9, 40))
     client_for(personas.staff).post(ticket_url(elsewhere, "retry"), {"message": dead.pk})
     dead.refresh_from_db()
-    assert dead.status == OutboundMessage.Status.DEAD
+    assert dead.status == OutboxItem.Status.DEAD
 
 
 # ---------------------------------------------------------------- bulk unassign

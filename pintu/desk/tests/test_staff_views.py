@@ -18,7 +18,7 @@ from pintu.core.models import AuditEvent
 from pintu.desk import services
 from pintu.desk.models import Article, Door, SavedFilter, Status, Step, Ticket
 from pintu.org.models import Role
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem, of_source
 
 WIB = ZoneInfo("Asia/Jakarta")
 # Wednesday 25 November 2026, 10:00 WIB: a working morning.
@@ -365,7 +365,7 @@ def test_reply_sets_the_first_response_and_queues_the_message(
     assert ticket.status == Status.WAITING_REQUESTER
     reply = ticket.articles.get(kind=Article.Kind.REPLY)
     assert reply.body == "Kami cek sekarang." and reply.author == personas.staff
-    assert OutboundMessage.objects.get(article=reply).recipient == "mahasiswa@pintu.test"
+    assert OutboxItem.objects.get(of_source(reply)).recipient == "mahasiswa@pintu.test"
 
 
 def test_a_refused_reply_keeps_what_was_typed(
@@ -396,7 +396,7 @@ def test_note_with_an_attachment(
     )
     note = ticket.articles.get(kind=Article.Kind.NOTE)
     assert note.attachments.get().filename == "ap.png"
-    assert not OutboundMessage.objects.exists()
+    assert not OutboxItem.objects.exists()
 
 
 def test_an_empty_note_is_refused_and_the_page_says_why(ticket: Ticket, personas: Personas) -> None:

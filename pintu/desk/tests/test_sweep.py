@@ -13,7 +13,7 @@ from pintu.conftest import Personas, fields_for, service
 from pintu.desk import services
 from pintu.desk.models import Status, Ticket, TicketEvent
 from pintu.desk.sweep import SweepResult, sweep
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -44,7 +44,7 @@ def test_warn_at_two_thirds_then_escalate_after_the_deadline_once(sops, personas
     warning = TicketEvent.objects.get(kind=TicketEvent.Kind.SLA_WARNING)
     # Nobody is assigned yet: the unit's staff are warned.
     assert warning.deadline == "first_response" and warning.recipient == personas.staff
-    assert OutboundMessage.objects.get(recipient=personas.staff.email).subject.startswith(
+    assert OutboxItem.objects.get(recipient=personas.staff.email).subject.startswith(
         f"[{ticket.reference}] Batas waktu mendekat (tanggapan pertama)"
     )
     result = sweep(wib(2026, 11, 25, 9, 16))

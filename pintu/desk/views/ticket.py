@@ -40,7 +40,6 @@ from pintu.desk.views.common import SLA_WORDS, error_text, js_words, minutes_wor
 from pintu.desk.views.history import history
 from pintu.org import access as org_access
 from pintu.outbox.selectors import dead_letters
-from pintu.outbox.services import message_retry
 from pintu.sop.definition import Branch, Definition
 from pintu.sop.diagram import duration_words
 
@@ -345,7 +344,7 @@ def ticket_retry(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, _("That message is no longer waiting to be sent again."))
     else:
         try:
-            message_retry(actor=signed_in(request), message=message)
+            services.ticket_delivery_retry(actor=signed_in(request), ticket=ticket, item=message)
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:

@@ -42,7 +42,6 @@ from pintu.doors.intake import NoServiceError, default_service
 from pintu.doors.models import InboundMessage, Mailbox
 from pintu.org import access as org_access
 from pintu.org.models import Unit
-from pintu.outbox.models import OutboundMessage
 from pintu.outbox.services import delivery_bounced
 
 Outcome = InboundMessage.Outcome
@@ -282,13 +281,13 @@ def _thread(parsed: ParsedEmail) -> Ticket | None:
     ours = [m for m in mentioned if m.lower().endswith(domain)]
     others = [m for m in mentioned if not m.lower().endswith(domain)]
     if ours:
-        sent = (
-            OutboundMessage.objects.filter(external_id__in=_forms(ours), ticket__isnull=False)
-            .order_by("-id")
+        answered = (
+            Ticket.objects.filter(outgoing__external_id__in=_forms(ours))
+            .order_by("-outgoing__id")
             .first()
         )
-        if sent is not None and sent.ticket is not None:
-            return _current(sent.ticket)
+        if answered is not None:
+            return _current(answered)
     for candidates in (ours, others):
         article = (
             Article.objects.filter(external_id__in=_forms(candidates))
@@ -326,7 +325,9 @@ def _record_bounce(parsed: ParsedEmail) -> None:
     ours = "@" + settings.PINTU_EMAIL_DOMAIN.lower()
     for original in parsed.original_message_ids:
         if original.lower().endswith(ours):
-            delivery_bounced(message_id=original, reason=parsed.delivery_summary)
+            delivery_bounced(
+                transport=Door.EMAIL, message_id=original, reason=parsed.delivery_summary
+            )
 
 
 def _uploads(parsed: ParsedEmail) -> tuple[list[Upload], list[str]]:

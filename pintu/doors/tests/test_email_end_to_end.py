@@ -16,7 +16,7 @@ from pintu.doors.models import InboundMessage
 from pintu.doors.tests.imap_peer import HELPDESK, ImapPeer, compose, dovecot
 from pintu.doors.tests.smtp_peer import Received, SmtpPeer, smtp_peer
 from pintu.outbox.delivery import deliver_due
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,8 +114,6 @@ def test_a_request_by_mail_is_acknowledged_answered_and_the_answer_threads_back(
         answer_id.strip("<>"),
     ]
     assert InboundMessage.objects.filter(mailbox=mailbox).count() == 2
-    assert (
-        OutboundMessage.objects.filter(purpose=OutboundMessage.Purpose.ACKNOWLEDGEMENT).count() == 1
-    )
+    assert OutboxItem.objects.filter(purpose=OutboxItem.Purpose.ACKNOWLEDGEMENT).count() == 1
     assert imap_peer.unseen(HELPDESK) == 0
     assert deliver_due(timezone.now()) == 0

@@ -19,7 +19,7 @@ from pintu.doors.email.ingest import IngestResult, dedupe_key, inbound_retry, in
 from pintu.doors.models import InboundMessage, Mailbox
 from pintu.doors.tests.test_email_parse import mail
 from pintu.org.models import Unit
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 
 pytestmark = pytest.mark.django_db
 WIB = ZoneInfo("Asia/Jakarta")
@@ -77,7 +77,7 @@ def test_a_new_mail_opens_a_request_acknowledged_with_its_reference(mailbox) -> 
     assert (ticket.contact.name, ticket.contact.email) == ("Budi Siregar", "budi@example.ac.id")
     article = ticket.articles.get(kind=Article.Kind.INBOUND)
     assert (article.body, article.external_id) == ("Wi-Fi lab 3 mati.", "<m1@example.ac.id>")
-    ack = OutboundMessage.objects.get(ticket=ticket)
+    ack = OutboxItem.objects.get(ticket=ticket)
     assert (ack.purpose, ack.recipient) == ("ack", "budi@example.ac.id")
     assert "SI-26-00001" in ack.body_text
     message = inbound(raw)
@@ -89,8 +89,8 @@ def test_a_new_mail_opens_a_request_acknowledged_with_its_reference(mailbox) -> 
 
 def reply_to(ticket: Ticket, purpose: str, message_id: str) -> None:
     """What the SMTP transport does when it sends: our Message-ID on the outbox row."""
-    OutboundMessage.objects.filter(ticket=ticket, purpose=purpose).update(
-        external_id=f"<{message_id}>", status=OutboundMessage.Status.SENT
+    OutboxItem.objects.filter(ticket=ticket, purpose=purpose).update(
+        external_id=f"<{message_id}>", status=OutboxItem.Status.SENT
     )
 
 
@@ -112,7 +112,7 @@ def test_a_reply_to_our_acknowledgement_continues_the_request(mailbox) -> None:
     assert bodies == ["Wi-Fi lab 3 mati.", "Sudah saya coba restart."]
     assert inbound(answer).article == ticket.articles.get(external_id="<m2@example.ac.id>")
     # No second acknowledgement for a continuation.
-    assert OutboundMessage.objects.filter(purpose="ack").count() == 1
+    assert OutboxItem.objects.filter(purpose="ack").count() == 1
 
 
 def test_a_reply_to_staff_found_only_in_references_continues_the_request(
@@ -259,8 +259,8 @@ def test_a_bounce_of_our_message_marks_that_delivery_failed_and_opens_nothing(ma
         ),
     )
     assert ingest_email(bounce, mailbox=mailbox, now=NOW) == IngestResult("ignored", None, "bounce")
-    ack = OutboundMessage.objects.get(purpose="ack")
-    assert ack.status == OutboundMessage.Status.DEAD
+    ack = OutboxItem.objects.get(purpose="ack")
+    assert ack.status == OutboxItem.Status.DEAD
     assert "5.1.1" in ack.last_error and "no such user" in ack.last_error
     assert Ticket.objects.count() == 1 and ticket.articles.count() == 2  # request + ack
     assert (inbound(bounce).outcome, inbound(bounce).reason) == ("ignored", "bounce")
@@ -282,7 +282,7 @@ def test_bulk_mail_opens_a_request_that_is_never_acknowledged(mailbox) -> None:
     assert ingest_email(raw, mailbox=mailbox, now=NOW) == IngestResult(
         "created", "SI-26-00001", "bulk"
     )
-    assert not OutboundMessage.objects.exists()
+    assert not OutboxItem.objects.exists()
     assert not Article.objects.filter(kind=Article.Kind.ACKNOWLEDGEMENT).exists()
 
 
@@ -398,4 +398,4 @@ def test_mail_without_subject_or_sender_still_opens_a_request(mailbox) -> None:
     ticket = Ticket.objects.get()
     assert ticket.subject == "Printer macet di ruang 201."
     assert ticket.contact.email == ""
-    assert not OutboundMessage.objects.exists()  # nobody to acknowledge
+    assert not OutboxItem.objects.exists()  # nobody to acknowledge

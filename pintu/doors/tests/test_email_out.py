@@ -26,7 +26,7 @@ from pintu.doors.models import Mailbox
 from pintu.doors.tests.smtp_peer import SmtpPeer, closed_port, smtp_peer
 from pintu.org.models import Unit
 from pintu.outbox.delivery import deliver_due
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 from pintu.outbox.selectors import dead_letters
 from pintu.outbox.services import message_queue
 
@@ -99,8 +99,8 @@ def test_a_reply_arrives_from_the_unit_threaded_with_both_parts_and_the_attachme
     assert REQUESTER_MESSAGE_ID in mail["References"].split()
     assert "Auto-Submitted" not in mail
 
-    message = OutboundMessage.objects.get(purpose="reply")
-    assert message.status == OutboundMessage.Status.SENT and message.sent_at is not None
+    message = OutboxItem.objects.get(purpose="reply")
+    assert message.status == OutboxItem.Status.SENT and message.sent_at is not None
     assert mail["Message-ID"] == message.external_id
     assert re.fullmatch(
         rf"<{ticket.reference}\.{message.pk}\.[0-9a-f]{{12}}@pintu\.poltek\.ac\.id>",
@@ -157,11 +157,11 @@ def test_references_keep_the_last_twenty_and_always_the_mail_answered(
         )
     with transaction.atomic():
         message = message_queue(
-            door="email",
+            transport="email",
             purpose="reply",
             recipient="tamu@example.ac.id",
             body_text="x",
-            ticket=ticket,
+            cause=ticket,
         )
     in_reply_to, references = thread_ids(message)
     assert in_reply_to == "<msg-24@mail.example.ac.id>"
@@ -186,12 +186,12 @@ def test_a_notification_is_auto_generated(sops, personas: Personas, receiver: Sm
     ticket = email_ticket(acknowledge=False)
     with transaction.atomic():
         message_queue(
-            door="email",
+            transport="email",
             purpose="notification",
             recipient=personas.staff.email,
             subject="Tenggat mendekat",
             body_text="Segera tanggapi.",
-            ticket=ticket,
+            cause=ticket,
         )
     deliver_due(later())
     mail = receiver.messages[0].email
@@ -214,7 +214,7 @@ def test_the_sender_falls_back_to_the_unit_address_then_to_pintu(
     services.ticket_reply(actor=personas.staff, ticket=ticket, body="Dua.")
     with transaction.atomic():
         message_queue(
-            door="email",
+            transport="email",
             purpose="notification",
             recipient="x@poltek.ac.id",
             subject="Tanpa tiket",
@@ -239,13 +239,13 @@ def test_a_temporary_refusal_is_retried_later_then_delivered(
     settings.PINTU_OUTBOX_BACKOFF_SECONDS = 60
     ticket = email_ticket(acknowledge=False)
     services.ticket_reply(actor=personas.staff, ticket=ticket, body="Kami cek.")
-    message = OutboundMessage.objects.get()
+    message = OutboxItem.objects.get()
     receiver.refuse_next("451 4.3.0 mailbox busy", "451 4.3.0 mailbox busy")
 
     now = later()
     deliver_due(now)
     message.refresh_from_db()
-    assert (message.status, message.attempts) == (OutboundMessage.Status.FAILED, 1)
+    assert (message.status, message.attempts) == (OutboxItem.Status.FAILED, 1)
     assert "451" in message.last_error
     first_wait = message.next_attempt_at - now
     assert timedelta(seconds=45) <= first_wait <= timedelta(seconds=75)
@@ -255,13 +255,13 @@ def test_a_temporary_refusal_is_retried_later_then_delivered(
     now = message.next_attempt_at
     deliver_due(now)
     message.refresh_from_db()
-    assert (message.status, message.attempts) == (OutboundMessage.Status.FAILED, 2)
+    assert (message.status, message.attempts) == (OutboxItem.Status.FAILED, 2)
     assert message.next_attempt_at - now > first_wait
     assert not receiver.messages
 
     deliver_due(message.next_attempt_at)
     message.refresh_from_db()
-    assert (message.status, message.attempts) == (OutboundMessage.Status.SENT, 3)
+    assert (message.status, message.attempts) == (OutboxItem.Status.SENT, 3)
     assert message.last_error == ""
     (received,) = receiver.messages
     # Every try carried the Message-ID reserved before the first.
@@ -275,8 +275,8 @@ def test_no_such_user_is_a_dead_letter_at_once(
     services.ticket_reply(actor=personas.staff, ticket=ticket, body="Kami cek.")
     receiver.refuse_next("550 5.1.1 no such user")
     deliver_due(later())
-    message = OutboundMessage.objects.get()
-    assert (message.status, message.attempts) == (OutboundMessage.Status.DEAD, 1)
+    message = OutboxItem.objects.get()
+    assert (message.status, message.attempts) == (OutboxItem.Status.DEAD, 1)
     assert "550" in message.last_error and "no such user" in message.last_error
     assert list(dead_letters(ticket)) == [message]
     assert deliver_due(later(24 * 60)) == 0
@@ -289,17 +289,17 @@ def test_a_server_that_is_down_is_retried_until_the_last_attempt(
     settings.PINTU_OUTBOX_MAX_ATTEMPTS = 3
     ticket = email_ticket(acknowledge=False)
     services.ticket_reply(actor=personas.staff, ticket=ticket, body="Kami cek.")
-    message = OutboundMessage.objects.get()
+    message = OutboxItem.objects.get()
     now = later()
     for attempt in (1, 2):
         deliver_due(now)
         message.refresh_from_db()
-        assert (message.status, message.attempts) == (OutboundMessage.Status.FAILED, attempt)
+        assert (message.status, message.attempts) == (OutboxItem.Status.FAILED, attempt)
         assert "Connection refused" in message.last_error
         now = message.next_attempt_at
     deliver_due(now)
     message.refresh_from_db()
-    assert (message.status, message.attempts) == (OutboundMessage.Status.DEAD, 3)
+    assert (message.status, message.attempts) == (OutboxItem.Status.DEAD, 3)
     assert list(dead_letters(ticket)) == [message]
 
 
@@ -308,18 +308,18 @@ def test_the_relay_login_is_used_and_a_wrong_password_waits_for_the_admin(
 ) -> None:
     ticket = email_ticket(acknowledge=False)
     services.ticket_reply(actor=personas.staff, ticket=ticket, body="Kami cek.")
-    message = OutboundMessage.objects.get()
+    message = OutboxItem.objects.get()
     with smtp_peer(login=("pintu@poltek.ac.id", "rahasia/123")) as peer:
         port = peer.port
         settings.PINTU_SMTP_URL = f"smtp://pintu%40poltek.ac.id:salah@127.0.0.1:{port}"
         deliver_due(later())
         message.refresh_from_db()
-        assert message.status == OutboundMessage.Status.FAILED
+        assert message.status == OutboxItem.Status.FAILED
         assert "535" in message.last_error
         settings.PINTU_SMTP_URL = f"smtp://pintu%40poltek.ac.id:rahasia%2F123@127.0.0.1:{port}"
         deliver_due(message.next_attempt_at)
         message.refresh_from_db()
-        assert message.status == OutboundMessage.Status.SENT
+        assert message.status == OutboxItem.Status.SENT
         assert len(peer.messages) == 1
 
 
@@ -330,8 +330,8 @@ def test_starttls_asked_of_a_server_without_it_fails_softly(
     ticket = email_ticket(acknowledge=False)
     services.ticket_reply(actor=personas.staff, ticket=ticket, body="Kami cek.")
     deliver_due(later())
-    message = OutboundMessage.objects.get()
-    assert message.status == OutboundMessage.Status.FAILED
+    message = OutboxItem.objects.get()
+    assert message.status == OutboxItem.Status.FAILED
     assert "STARTTLS" in message.last_error
     assert not receiver.messages
 
@@ -384,7 +384,7 @@ def test_a_committed_reply_enqueues_its_delivery_and_the_worker_sends_it(
     ticket = email_ticket(acknowledge=False)
     assert not DBTaskResult.objects.exists()
     services.ticket_reply(actor=personas.staff, ticket=ticket, body="Kami cek sekarang.")
-    message = OutboundMessage.objects.get()
+    message = OutboxItem.objects.get()
     task = DBTaskResult.objects.get(task_path="pintu.outbox.tasks.deliver_now")
     assert task.args_kwargs == {"args": [message.pk], "kwargs": {}}
     assert not receiver.messages  # nothing leaves inside the request
@@ -393,7 +393,7 @@ def test_a_committed_reply_enqueues_its_delivery_and_the_worker_sends_it(
     (received,) = receiver.messages
     assert received.email["Subject"].startswith(f"[{ticket.reference}]")
     message.refresh_from_db()
-    assert message.status == OutboundMessage.Status.SENT
+    assert message.status == OutboxItem.Status.SENT
     task.refresh_from_db()
     assert task.status == "SUCCESSFUL"
 
@@ -404,5 +404,5 @@ def test_a_rolled_back_reply_enqueues_nothing(sops, personas: Personas) -> None:
     with pytest.raises(RuntimeError), transaction.atomic():
         services.ticket_reply(actor=personas.staff, ticket=ticket, body="Kami cek.")
         raise RuntimeError("the request failed after the reply")
-    assert not OutboundMessage.objects.exists()
+    assert not OutboxItem.objects.exists()
     assert not DBTaskResult.objects.exists()

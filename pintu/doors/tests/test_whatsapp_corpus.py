@@ -19,7 +19,7 @@ from pintu.doors.tests.graph_server import GraphApi, graph_api
 from pintu.doors.tests.whatsapp_samples import APP_SECRET, CORPUS, corpus_bodies, post
 from pintu.doors.whatsapp.content import MEDIA_KINDS
 from pintu.doors.whatsapp.ingest import ingest
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 
 pytestmark = [
     pytest.mark.django_db,
@@ -83,12 +83,12 @@ def process(client: Client, body: bytes) -> Result:
     """POST one body and run the worker's ingestion, inside a savepoint rolled back
     afterwards so that the next file starts from the same state."""
     with transaction.atomic():
-        ours = OutboundMessage.objects.create(
-            door="whatsapp",
+        ours = OutboxItem.objects.create(
+            transport="whatsapp",
             purpose="reply",
             recipient=SENDER,
             body_text="Balasan kami",
-            status=OutboundMessage.Status.SENT,
+            status=OutboxItem.Status.SENT,
             external_id=OUR_MESSAGE,
         )
         response = post(client, body)

@@ -33,7 +33,7 @@ from pintu.doors.whatsapp.ingest import (
 )
 from pintu.doors.whatsapp.services import inbound_requeue, webhook_receive
 from pintu.org.models import Role, Unit
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 
 Outcome = InboundMessage.Outcome
 SITI = "6281234567890"
@@ -86,8 +86,8 @@ def test_a_text_from_a_new_number_opens_a_request_of_the_whatsapp_unit(
     assert row.article.body == "Tidak bisa login SIAKAD\nNIM 2201001"
     assert row.article.external_id == "wamid.S1"
     assert WebhookDelivery.objects.get().processed_at is not None
-    ack = OutboundMessage.objects.get(ticket=ticket)
-    assert (ack.door, ack.purpose, ack.recipient) == ("whatsapp", "ack", SITI)
+    ack = OutboxItem.objects.get(ticket=ticket)
+    assert (ack.transport, ack.purpose, ack.recipient) == ("whatsapp", "ack", SITI)
 
 
 def test_a_known_person_is_matched_by_number(whatsapp: GraphApi) -> None:
@@ -301,4 +301,4 @@ def test_a_signed_post_is_filed_by_the_worker_and_acknowledged_through_the_graph
     (ack,) = whatsapp.sends
     assert (ack["type"], ack["to"]) == ("text", SITI)
     assert ticket.reference in ack["text"]["body"]
-    assert OutboundMessage.objects.get(ticket=ticket).status == OutboundMessage.Status.SENT
+    assert OutboxItem.objects.get(ticket=ticket).status == OutboxItem.Status.SENT

@@ -21,10 +21,10 @@ from pintu.doors.tests.whatsapp_samples import message, status, webhook
 from pintu.doors.whatsapp.ingest import ingest
 from pintu.doors.whatsapp.services import webhook_receive
 from pintu.outbox.delivery import deliver_due
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem, of_source
 
 pytestmark = pytest.mark.django_db
-Status = OutboundMessage.Status
+Status = OutboxItem.Status
 SITI = "6281234567890"
 REPLY = "Akun SIAKAD Anda sudah kami reset.\n\nSilakan masuk dengan NIM."
 
@@ -48,16 +48,16 @@ def request_from(number: str, at: datetime) -> Ticket:
     ingest()
     ticket = InboundMessage.objects.latest("id").ticket
     assert ticket is not None
-    OutboundMessage.objects.filter(ticket=ticket).update(status=Status.SENT)
+    OutboxItem.objects.filter(ticket=ticket).update(status=Status.SENT)
     return ticket
 
 
-def reply(ticket: Ticket, personas: Personas, body: str = REPLY) -> OutboundMessage:
+def reply(ticket: Ticket, personas: Personas, body: str = REPLY) -> OutboxItem:
     article = desk.ticket_reply(actor=personas.staff, ticket=ticket, body=body)
-    return OutboundMessage.objects.get(article=article)
+    return OutboxItem.objects.get(of_source(article))
 
 
-def deliver(outbound: OutboundMessage, now: datetime | None = None) -> OutboundMessage:
+def deliver(outbound: OutboxItem, now: datetime | None = None) -> OutboxItem:
     deliver_due(now or timezone.now())
     outbound.refresh_from_db()
     return outbound
@@ -159,7 +159,7 @@ def test_a_recipient_that_is_no_number_is_a_dead_letter_without_a_call(
 ) -> None:
     ticket = request_from(SITI, timezone.now())
     outbound = reply(ticket, personas)
-    OutboundMessage.objects.filter(pk=outbound.pk).update(recipient="siti@example.ac.id")
+    OutboxItem.objects.filter(pk=outbound.pk).update(recipient="siti@example.ac.id")
     assert deliver(outbound).status == Status.DEAD
     assert not graph.sends
 

@@ -16,11 +16,11 @@ from pintu.desk.channels import WORDING, Channel, Mode, window_open
 from pintu.desk.models import Door
 from pintu.doors.whatsapp import gateway as gateways
 from pintu.outbox.delivery import TRANSPORTS, PermanentFailure, TemporaryFailure
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 
 
 class WhatsAppTransport:
-    def send(self, message: OutboundMessage) -> str:
+    def send(self, message: OutboxItem) -> str:
         to = message.recipient.strip().lstrip("+")
         if not to.isdigit():
             raise PermanentFailure(f"{message.recipient!r} is not a WhatsApp number")

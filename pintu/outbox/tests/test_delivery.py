@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from pintu.conftest import Personas
@@ -33,17 +34,16 @@ from pintu.outbox.delivery import (
     deliver_one,
     retry_delay,
 )
-from pintu.outbox.models import OutboundMessage
+from pintu.outbox.models import OutboxItem
 from pintu.outbox.selectors import dead_letters
 from pintu.outbox.services import (
     delivery_bounced,
     delivery_status,
     message_queue,
-    message_retry,
 )
 
 pytestmark = pytest.mark.django_db
-Status = OutboundMessage.Status
+Status = OutboxItem.Status
 
 
 class ScriptedTransport:
@@ -54,7 +54,7 @@ class ScriptedTransport:
         self.outcomes = list(outcomes)
         self.sent: list[int] = []
 
-    def send(self, message: OutboundMessage) -> str:
+    def send(self, message: OutboxItem) -> str:
         self.sent.append(message.pk)
         outcome = self.outcomes.pop(0) if self.outcomes else f"ext-{message.pk}"
         if isinstance(outcome, Exception):
@@ -69,15 +69,15 @@ def transport(monkeypatch) -> ScriptedTransport:
     return scripted
 
 
-def queue(ticket: Ticket | None = None, door: str = "fake", **extra) -> OutboundMessage:
+def queue(ticket: Ticket | None = None, door: str = "fake", **extra) -> OutboxItem:
     with transaction.atomic():
         return message_queue(
-            door=door,
+            transport=door,
             purpose=extra.pop("purpose", "reply"),
             recipient=extra.pop("recipient", "tamu@example.ac.id"),
             body_text="Halo",
             subject="[SI-26-00001] Proyektor",
-            ticket=ticket,
+            cause=ticket,
             **extra,
         )
 
@@ -170,7 +170,7 @@ def test_a_door_without_a_transport_keeps_its_messages(transport: ScriptedTransp
     deliver_due(soon())
     message.refresh_from_db()
     assert message.status == Status.FAILED
-    assert message.last_error == "no transport for the door 'pigeon'"
+    assert message.last_error == "no transport 'pigeon' is registered"
 
 
 def test_a_fresh_process_finds_the_email_transport_without_any_wiring() -> None:
@@ -199,7 +199,7 @@ def test_a_claim_abandoned_by_a_dead_worker_is_sent_again_after_the_lease(
 ) -> None:
     message = queue()
     now = soon()
-    OutboundMessage.objects.filter(pk=message.pk).update(
+    OutboxItem.objects.filter(pk=message.pk).update(
         status=Status.SENDING, claimed_by="dead-worker", claimed_at=now, attempts=1
     )
     assert deliver_due(now + CLAIM_LEASE - timedelta(seconds=1)) == 0
@@ -214,7 +214,7 @@ def test_a_message_that_kills_the_worker_on_every_try_ends_as_a_dead_letter(
     settings.PINTU_OUTBOX_MAX_ATTEMPTS = 2
     message = queue()
     now = soon()
-    OutboundMessage.objects.filter(pk=message.pk).update(
+    OutboxItem.objects.filter(pk=message.pk).update(
         status=Status.SENDING, claimed_by="dead-worker", claimed_at=now, attempts=2
     )
     deliver_due(now + CLAIM_LEASE * 2)
@@ -278,8 +278,8 @@ def test_three_workers_at_once_send_every_message_exactly_once(
         assert not errors
         received = Counter(m.email["Message-ID"] for m in peer.messages)
     assert len(received) == 24 and set(received.values()) == {1}
-    assert set(OutboundMessage.objects.values_list("status", flat=True)) == {Status.SENT}
-    assert set(received) == set(OutboundMessage.objects.values_list("external_id", flat=True))
+    assert set(OutboxItem.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert set(received) == set(OutboxItem.objects.values_list("external_id", flat=True))
 
 
 # ---------------------------------------------------------------- after sending
@@ -293,13 +293,21 @@ def test_a_bounce_makes_our_message_a_dead_letter_with_its_reason(
     message = queue(door="email")
     deliver_due(soon())
     assert delivery_bounced(
-        message_id="SI-26-00001.1.abc@pintu.localhost", reason="550 5.1.1 user unknown"
+        transport="email",
+        message_id="SI-26-00001.1.abc@pintu.localhost",
+        reason="550 5.1.1 user unknown",
     )
     message.refresh_from_db()
     assert message.status == Status.DEAD
     assert message.last_error == "bounced: 550 5.1.1 user unknown"
-    assert not delivery_bounced(message_id="<someone.else@example.com>", reason="x")
-    assert not delivery_bounced(message_id="", reason="x")
+    assert not delivery_bounced(
+        transport="email", message_id="<someone.else@example.com>", reason="x"
+    )
+    assert not delivery_bounced(transport="email", message_id="", reason="x")
+    # A Message-ID is an e-mail's: the same id on another transport's row is not ours.
+    assert not delivery_bounced(
+        transport="whatsapp", message_id="SI-26-00001.1.abc@pintu.localhost", reason="x"
+    )
 
 
 def test_whatsapp_statuses_only_move_forward(transport: ScriptedTransport) -> None:
@@ -343,8 +351,8 @@ def test_staff_see_dead_letters_on_the_ticket_and_send_them_again(
     assert list(dead_letters(ticket)) == [dead]
 
     with pytest.raises(PermissionDenied):
-        message_retry(actor=personas.other_staff, message=dead)
-    retried = message_retry(actor=personas.staff, message=dead)
+        desk.ticket_delivery_retry(actor=personas.other_staff, ticket=ticket, item=dead)
+    retried = desk.ticket_delivery_retry(actor=personas.staff, ticket=ticket, item=dead)
     assert (retried.status, retried.attempts) == (Status.PENDING, 0)
     assert list(dead_letters(ticket)) == []
     event = AuditEvent.objects.get(action="outbox.retry")
@@ -355,21 +363,30 @@ def test_staff_see_dead_letters_on_the_ticket_and_send_them_again(
     retried.refresh_from_db()
     assert retried.status == Status.SENT
     with pytest.raises(ValidationError):
-        message_retry(actor=personas.staff, message=retried)
+        desk.ticket_delivery_retry(actor=personas.staff, ticket=ticket, item=retried)
+    other = email_ticket(acknowledge=False)
+    with pytest.raises(ValidationError):  # not a row of that ticket
+        desk.ticket_delivery_retry(actor=personas.staff, ticket=other, item=retried)
 
 
-def test_only_admins_retry_a_message_without_a_ticket(
-    personas: Personas, transport: ScriptedTransport
+def test_admins_send_a_row_without_a_cause_again_from_the_admin_site(
+    client, personas: Personas, transport: ScriptedTransport
 ) -> None:
     transport.outcomes = [PermanentFailure("550")]
     message = queue()
     deliver_due(soon())
-    with pytest.raises(PermissionDenied):
-        message_retry(actor=personas.staff, message=message)
-    assert message_retry(actor=personas.admin, message=message).status == Status.PENDING
+    client.force_login(personas.admin)
+    response = client.post(
+        reverse("admin:outbox_outboxitem_changelist"),
+        {"action": "send_again", "_selected_action": [message.pk]},
+    )
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Status.PENDING, 0)
+    assert AuditEvent.objects.get(action="outbox.retry").actor == personas.admin
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_message_is_queued_only_inside_the_transaction_of_its_cause() -> None:
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        message_queue(door="email", purpose="reply", recipient="x@y.id", body_text="x")
+        message_queue(transport="email", purpose="reply", recipient="x@y.id", body_text="x")
