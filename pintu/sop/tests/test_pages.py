@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +24,7 @@ from pintu.sop.tests.conftest import make_definition, save_sop
 
 pytestmark = pytest.mark.django_db
 
+LOCALE = Path(settings.LOCALE_PATHS[0]) / "id" / "LC_MESSAGES" / "django.po"
 EVERY_ROLE = ("requester", "staff", "other_staff", "supervisor", "head", "auditor", "admin")
 
 
@@ -107,6 +110,29 @@ def test_catalogue_lists_current_sops_by_unit_with_their_counts(staff_client: Cl
         for unit, entries in response.context["groups"]
     ]
     assert groups == [("P4M", [("PR.13.2", 2, 8, 2)]), ("UPT-SI", [("PR.99.1", 2, 8, 2)])]
+
+
+def test_catalogue_counts_the_procedures_in_the_users_language(staff_client: Client) -> None:
+    save_sop(make_definition("PR.99.1"))
+    assert "1 prosedur berlaku." in page(staff_client, reverse("sop-catalogue"))
+    save_sop(make_definition("PR.13.2"), unit="P4M")
+    body = page(staff_client, reverse("sop-catalogue"))
+    assert "2 prosedur berlaku." in body
+    assert "in force" not in body
+    staff_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "2 procedures in force." in page(staff_client, reverse("sop-catalogue"))
+
+
+def test_every_interface_string_of_the_sop_pages_is_translated() -> None:
+    # An empty msgstr falls back to the English text silently, plural forms included.
+    untranslated = []
+    with LOCALE.open("rb") as file:
+        for message in read_po(file):
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            ours = any(path.startswith("sop/") for path, _ in message.locations)
+            if message.id and ours and not all(strings):
+                untranslated.append(message.id)
+    assert untranslated == []
 
 
 def test_catalogue_says_when_nothing_is_loaded(staff_client: Client) -> None:
