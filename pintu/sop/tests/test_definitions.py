@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,18 @@ def test_kpi_texts_keep_the_original_wording(shipped: dict[str, Definition]) -> 
     assert "tahun 2020 sebesar 80%" in kpis["B.1.15.12"].text
     assert "a. menyusun dan/atau memperbarui draf/salinan MoU/MoA" in kpis["B.1.15.14.a"].text
     assert "¢" not in kpis["B.1.15.14.c"].text
+
+
+def test_kpi_texts_leave_out_the_footnote_marks_without_notes(
+    shipped: dict[str, Definition],
+) -> None:
+    marked = [
+        kpi.code for d in shipped.values() for kpi in d.kpis if re.search(r"[#*]\)", kpi.text)
+    ]
+    assert marked == []
+    assert "memenuhi aspek-aspek berikut: mudah diakses oleh sivitas akademika" in next(
+        kpi.text for kpi in shipped["PR.13.2"].kpis if kpi.code == "B.1.8.17.b"
+    )
 
 
 @pytest.mark.parametrize(
