@@ -126,6 +126,24 @@ def test_kpis_have_measurable_targets(
     assert (kpi.measure.name, kpi.target) == (measure, target)
 
 
+def test_scope_items_the_source_gives_no_step_for_are_declared_as_gaps(
+    shipped: dict[str, Definition],
+) -> None:
+    assert {code: d.gaps for code, d in shipped.items()} == {
+        "PR.13.2": (),
+        "PR.33.8": ("Identifikasi permintaan akun", "Pengelolaan akun", "Distribusi akun baru"),
+        "PR.27.4": ("Melaksanakan produksi konten media kreatif",),
+        "PR.KS": (),
+        "SDM.5.OT.02.02-5068": ("PENGAWASAN TERHADAP AKUN-AKUN LAYANAN BERBASIS DIGITAL",),
+    }
+
+
+def test_pr_27_4_names_its_owner_as_the_source_prints_it(shipped: dict[str, Definition]) -> None:
+    sop = shipped["PR.27.4"]
+    assert (sop.unit, sop.owner, sop.approved_by) == ("PHK", "Koor.PHK", "DIR")
+    assert {d.owner for code, d in shipped.items() if code != "PR.27.4"} == {""}
+
+
 def test_pr_33_8_services_and_their_targets(shipped: dict[str, Definition]) -> None:
     services = {s.key: (s.first_response, s.resolution, s.kpi) for s in shipped["PR.33.8"].services}
     assert services == {

@@ -48,6 +48,9 @@ def test_loading_the_shipped_folder_stores_every_sop_and_its_rows(definitions: P
     steps = Activity.objects.filter(sop=sdm)
     assert steps.count() == 11 and steps.filter(time_standard="").count() == 2
     assert Sop.objects.get(code="PR.KS").effective is None
+    media = Sop.objects.get(code="PR.27.4").parsed()
+    assert media.gaps == ("Melaksanakan produksi konten media kreatif",)
+    assert media.owner == "Koor.PHK"
     assert audit_count() == 5
 
 

@@ -300,6 +300,40 @@ def test_optional_sections_appear_only_when_the_sop_has_them(
         assert absent not in body
 
 
+def test_known_gaps_are_shown_before_the_flow(staff_client: Client) -> None:
+    save_sop(dataclasses.replace(make_definition(), gaps=("Pemberian akses",)))
+    body = page(staff_client, reverse("sop-detail", args=["PR.99.1"]))
+    notice = body[body.index('class="sop-gaps"') : body.index("</aside>")]
+    assert "Celah yang diketahui" in notice
+    assert "tidak memuat langkah" in notice
+    assert "<li>Pemberian akses</li>" in notice
+    assert body.index("3. Uraian Prosedur") < body.index("sop-gaps") < body.index("flow-diagram")
+
+
+def test_no_gap_notice_where_the_source_covers_its_scope(
+    staff_client: Client, sample_sop: Sop
+) -> None:
+    body = page(staff_client, reverse("sop-detail", args=[sample_sop.code]))
+    assert "sop-gaps" not in body
+    assert "Celah yang diketahui" not in body
+
+
+def test_pr_27_4_page_and_pdf_name_its_owner_as_printed_and_its_gap(
+    staff_client: Client, sops: None, tmp_path: Path
+) -> None:
+    body = page(staff_client, reverse("sop-detail", args=["PR.27.4"]))
+    assert '</span> Koor.PHK<span class="sop-unit-name">' in body
+    assert "Celah yang diketahui" in body
+    body = page(staff_client, reverse("sop-detail", args=["PR.33.8"]))
+    assert '</span> UPT-SI<span class="sop-unit-name">' in body
+    text = "".join(
+        pdf_pages(staff_client.get(reverse("sop-pdf", args=["PR.27.4"])).content, tmp_path)
+    )
+    assert "Koor.PHK" in text
+    assert "Celah yang diketahui" in text
+    assert "tidak memuat langkah" in text
+
+
 def test_sop_text_is_escaped_on_the_page(staff_client: Client) -> None:
     definition = dataclasses.replace(
         make_definition("PR.66.6"), title='<script>alert("x")</script>', warning="<b>awas</b>"
