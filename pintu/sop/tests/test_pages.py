@@ -390,6 +390,7 @@ def test_pdf_export_is_an_a4_attachment_with_the_kpi_codes(
     assert "1. Tujuan" in text
     assert "Prosedur Pengelolaan Akun Layanan Digital" in text
     assert "akses diberikan" in text  # the diagram is inlined as vector text
+    assert "geser ke samping" not in text  # the screen's scroll hint stays off paper
     info = subprocess.run(
         ["pdfinfo", str(tmp_path / "sop.pdf")], capture_output=True, check=True, text=True
     ).stdout
