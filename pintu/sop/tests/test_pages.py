@@ -408,6 +408,38 @@ def test_pdf_targets_read_as_words_without_stray_marks(
     assert "#)" not in text
 
 
+def test_the_baa_pdf_keeps_step_tables_whole_and_lets_wide_flows_share_pages(
+    staff_client: Client, sops: None, tmp_path: Path
+) -> None:
+    response = staff_client.get(reverse("sop-pdf", args=["SDM.5.OT.02.02-5068"]))
+    pages = pdf_pages(response.content, tmp_path)
+
+    def page_of(text: str) -> int:
+        return next(number for number, page in enumerate(pages, start=1) if text in page)
+
+    # Flow a's step table, from its heading to the note of its third step, is on one
+    # page, and flow b begins on that page rather than after a forced break.
+    table_a = page_of("Uraian Diagram Alir")
+    assert page_of("Penanggung Jawab memberitahukan kepada") == table_a
+    assert page_of("b. Diagram Alir Proses Bisnis") == table_a
+    assert page_of("a. Diagram Alir Proses Bisnis") == table_a - 1
+    # The flows are printed on landscape pages; the document returns to portrait after.
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", str(len(pages)), str(tmp_path / "sop.pdf")],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    landscape = [
+        int(number)
+        for number, width, height in re.findall(r"Page +(\d+) size: +([\d.]+) x ([\d.]+)", info)
+        if float(width) > float(height)
+    ]
+    kpis = page_of("4. Penyimpanan Data")
+    assert landscape == list(range(table_a - 1, kpis))
+    assert kpis == len(pages) == 6
+
+
 def test_pdf_of_an_older_revision_names_its_revision(staff_client: Client) -> None:
     save_sop(make_definition(), is_current=False)
     save_sop(make_definition(), revision=2)
