@@ -120,6 +120,12 @@ class Definition:
     # The roles the requester plays (pemohon, pengguna, mitra): their leading steps are
     # done when the request arrives.
     requester_roles: tuple[str, ...] = ()
+    # The owning unit as the source prints it, where that is not its unit code
+    # (PR.27.4 prints Koor.PHK for the unit PHK).
+    owner: str = ""
+    # The parts of the scope that the source gives no step for (PR.27.4 names the
+    # production of creative content but no activity produces it): shown as known gaps.
+    gaps: tuple[str, ...] = ()
 
     def role(self, key: str) -> Role:
         return next(role for role in self.roles if role.key == key)
@@ -182,4 +188,6 @@ class Definition:
             linked_sops=tuple(data.get("linked_sops", ())),
             supporting_documents=tuple(data.get("supporting_documents", ())),
             requester_roles=tuple(data.get("requester_roles", ())),
+            owner=data.get("owner", ""),
+            gaps=tuple(data.get("gaps", ())),
         )

@@ -231,6 +231,7 @@ _TOP_REQUIRED = (
 _TOP_OPTIONAL = (
     "institution", "warning", "definitions", "legal_basis", "equipment",
     "qualifications", "related", "linked_sops", "supporting_documents", "requester_roles",
+    "owner", "gaps",
 )  # fmt: skip
 
 
@@ -448,7 +449,10 @@ class _Parser:
                 top.get("supporting_documents"), "supporting_documents"
             ),
             requester_roles=self.texts(top.get("requester_roles"), "requester_roles"),
+            owner=self.text(top.get("owner"), "owner", required=False, max_length=MAX_NAME),
+            gaps=self.texts(top.get("gaps"), "gaps"),
         )
+        self.check_gaps(definition)
         self.check_activities(definition)
         self.check_services(definition)
         self.check_kpis(definition)
@@ -648,6 +652,13 @@ class _Parser:
             if value in first_at:
                 self.fail_at(path, f"duplicate {what} '{value}' (first at line {first_at[value]})")
             first_at[value] = self.lines[path]
+
+    def check_gaps(self, definition: Definition) -> None:
+        """A gap names a part of the scope, so that it still reads true when the scope does."""
+        scope = [item.casefold() for item in definition.scope]
+        for i, gap in enumerate(definition.gaps):
+            if not any(gap.casefold() in item for item in scope):
+                self.fail_at(f"gaps[{i}]", f"'{gap}' is not part of any item of scope")
 
     def check_activities(self, definition: Definition) -> None:
         role_keys = [role.key for role in definition.roles]

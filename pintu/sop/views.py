@@ -14,17 +14,22 @@ from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pintu.org.models import Unit
 from pintu.sop import diagram, selectors
 from pintu.sop.definition import RETENTION_RE, Activity, Definition, Service
 from pintu.sop.models import Sop
+from pintu.sop.schema import parse_target
 
 # Characters kept in a download's file name; SOP codes normally have only these.
 UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
-# The part of pintu.css that styles the document itself, for the page and the PDF alike.
+# The style sheets whose document part (between the two markers) styles the document
+# itself, for the page and the PDF alike.
+DOCUMENT_STYLESHEETS = ("pintu/pintu.css", "sop/sop.css")
 DOCUMENT_STYLES = ("/* sop-document */", "/* sop-screen */")
 # Past this natural width (CSS pixels) a diagram would shrink below about 70% on a
 # portrait A4 page (182 mm of text width), too small to read.
@@ -99,6 +104,27 @@ def retention_words(value: str) -> str:
     return f"{match['years']} tahun" if match else value
 
 
+def kpi_target_words(text: str) -> str:
+    """A KPI target of the schema's grammar (``present``, ``>= 100%``, ``>= 1/year``) in
+    the reader's words: the targets are Pintu's reading of each KPI, not the SOP's text."""
+    target = parse_target(text)
+    if target.kind == "presence":
+        return _("on file")
+    if target.kind == "count":
+        return _("at least %(count)s a year") % {"count": _number(target.value)}
+    if target.since is None:
+        return _("at least %(percent)s%%") % {"percent": _number(target.value)}
+    return _("at least %(percent)s%% in %(year)s, %(step)s points more each year") % {
+        "percent": _number(target.value),
+        "year": target.since,
+        "step": _number(target.step),
+    }
+
+
+def _number(value: float) -> str:
+    return number_format(int(value) if value.is_integer() else value)
+
+
 def _flow_sections(definition: Definition) -> list[FlowSection]:
     role_names = {role.key: role.name for role in definition.roles}
     sections = []
@@ -128,16 +154,20 @@ def _flow_sections(definition: Definition) -> list[FlowSection]:
 
 
 def _document_styles() -> str:
-    """The document part of the site's style sheet, so that the PDF looks like the page.
+    """The document part of the SOP pages' style sheets, so that the PDF looks like the page.
 
     Only that part: the rest styles the screen, and WeasyPrint would log a warning for
     each rule it does not support.
     """
-    found = finders.find("pintu/pintu.css")
-    text = Path(str(found)).read_text(encoding="utf-8") if found else ""
     begin, end = DOCUMENT_STYLES
-    start = text.find(begin)
-    return text[start : text.find(end, start)] if start >= 0 else ""
+    parts = []
+    for name in DOCUMENT_STYLESHEETS:
+        found = finders.find(name)
+        text = Path(str(found)).read_text(encoding="utf-8") if found else ""
+        start = text.find(begin)
+        if start >= 0:
+            parts.append(text[start : text.find(end, start)])
+    return "\n".join(parts)
 
 
 def _document_context(sop: Sop) -> dict[str, Any]:
@@ -157,9 +187,7 @@ def _document_context(sop: Sop) -> dict[str, Any]:
         "flows": _flow_sections(definition),
         "services": services,
         "records": records,
-        "kpis": [
-            (kpi, kpi.target.replace(">=", "≥").replace("<=", "≤")) for kpi in definition.kpis
-        ],
+        "kpis": [(kpi, kpi_target_words(kpi.target)) for kpi in definition.kpis],
         "has_cover": any(
             (
                 definition.legal_basis,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,18 @@ def test_kpi_texts_keep_the_original_wording(shipped: dict[str, Definition]) -> 
     assert "¢" not in kpis["B.1.15.14.c"].text
 
 
+def test_kpi_texts_leave_out_the_footnote_marks_without_notes(
+    shipped: dict[str, Definition],
+) -> None:
+    marked = [
+        kpi.code for d in shipped.values() for kpi in d.kpis if re.search(r"[#*]\)", kpi.text)
+    ]
+    assert marked == []
+    assert "memenuhi aspek-aspek berikut: mudah diakses oleh sivitas akademika" in next(
+        kpi.text for kpi in shipped["PR.13.2"].kpis if kpi.code == "B.1.8.17.b"
+    )
+
+
 @pytest.mark.parametrize(
     ("code", "measure", "target"),
     [
@@ -111,6 +124,72 @@ def test_kpis_have_measurable_targets(
 ) -> None:
     kpi = next(kpi for d in shipped.values() for kpi in d.kpis if kpi.code == code)
     assert (kpi.measure.name, kpi.target) == (measure, target)
+
+
+def commented(name: str, pattern: str) -> list[str]:
+    """The comment of each line of ``name`` that matches ``pattern``: the text after its
+    " #" and the comment lines right above it."""
+    lines = (DEFINITIONS_DIR / name).read_text(encoding="utf-8").splitlines()
+    found = []
+    for i, line in enumerate(lines):
+        if re.match(pattern, line):
+            above = []
+            for previous in reversed(lines[:i]):
+                if not previous.lstrip().startswith("#"):
+                    break
+                above.append(previous)
+            found.append(" ".join([*above, line.partition(" #")[2]]))
+    assert found, f"{pattern!r} is not in {name}"
+    return found
+
+
+PINTUS_CHOICES = [
+    # Every request form, its labels and choice lists; every resolution time (chosen,
+    # summed from steps, or "3 hari" read as working days); the requester roles.
+    *((name, r"^ +fields:") for name in FILES),
+    *((name, r"^ +resolution:") for name in FILES),
+    *((name, r"^requester_roles:") for name in FILES if name != "PR.KS.yaml"),
+    # A requester the source does not name.
+    *((name, r"^  pemohon:") for name in ("PR.13.2.yaml", "PR.33.8.yaml", "PR.27.4.yaml")),
+    # Unit codes where the source prints another name or none.
+    ("PR.27.4.yaml", r"^unit: PHK"),
+    ("PR.KS.yaml", r"^unit: KS"),
+    ("SDM.5.OT.02.02-5068.yaml", r"^unit: BAA"),
+    # Measures and targets: the sources give a KPI's code and text only.
+    *((name, r"^kpis:$") for name in FILES if name != "SDM.5.OT.02.02-5068.yaml"),
+]
+
+
+@pytest.mark.parametrize(("name", "pattern"), PINTUS_CHOICES)
+def test_values_the_source_does_not_state_say_they_are_pintus_choice(
+    name: str, pattern: str
+) -> None:
+    for comment in commented(name, pattern):
+        assert "Pintu's choice" in comment, (name, pattern, comment)
+
+
+def test_the_start_of_b_4_6_4_f_is_marked_as_pintus_reading() -> None:
+    # The SOP says "maksimal 1 bulan" and, unlike b-e, not from when.
+    (comment,) = [c for c in commented("PR.33.8.yaml", r"^ +resolution: 1mo") if "B.4.6.4.f" in c]
+    assert "Pintu's choice" in comment and "from when" in comment
+
+
+def test_scope_items_the_source_gives_no_step_for_are_declared_as_gaps(
+    shipped: dict[str, Definition],
+) -> None:
+    assert {code: d.gaps for code, d in shipped.items()} == {
+        "PR.13.2": (),
+        "PR.33.8": ("Identifikasi permintaan akun", "Pengelolaan akun", "Distribusi akun baru"),
+        "PR.27.4": ("Melaksanakan produksi konten media kreatif",),
+        "PR.KS": ("Identifikasi kegiatan Kerjasama",),
+        "SDM.5.OT.02.02-5068": ("PENGAWASAN TERHADAP AKUN-AKUN LAYANAN BERBASIS DIGITAL",),
+    }
+
+
+def test_pr_27_4_names_its_owner_as_the_source_prints_it(shipped: dict[str, Definition]) -> None:
+    sop = shipped["PR.27.4"]
+    assert (sop.unit, sop.owner, sop.approved_by) == ("PHK", "Koor.PHK", "DIR")
+    assert {d.owner for code, d in shipped.items() if code != "PR.27.4"} == {""}
 
 
 def test_pr_33_8_services_and_their_targets(shipped: dict[str, Definition]) -> None:

@@ -48,6 +48,9 @@ def test_loading_the_shipped_folder_stores_every_sop_and_its_rows(definitions: P
     steps = Activity.objects.filter(sop=sdm)
     assert steps.count() == 11 and steps.filter(time_standard="").count() == 2
     assert Sop.objects.get(code="PR.KS").effective is None
+    media = Sop.objects.get(code="PR.27.4").parsed()
+    assert media.gaps == ("Melaksanakan produksi konten media kreatif",)
+    assert media.owner == "Koor.PHK"
     assert audit_count() == 5
 
 
@@ -110,7 +113,7 @@ def test_one_bad_file_loads_nothing(definitions: Path) -> None:
 def test_an_unknown_unit_is_a_clear_error(definitions: Path) -> None:
     path = definitions / "PR.13.2.yaml"
     path.write_text(path.read_text().replace("unit: P4M", "unit: LPPM"))
-    with pytest.raises(DefinitionError, match=r"^PR.13.2.yaml:6: unit: unknown unit 'LPPM'"):
+    with pytest.raises(DefinitionError, match=r"^PR.13.2.yaml:8: unit: unknown unit 'LPPM'"):
         sop_load_dir(actor=None, directory=definitions)
     assert Sop.objects.count() == 0
 
@@ -119,7 +122,7 @@ def test_two_files_for_one_sop_are_refused(definitions: Path) -> None:
     shutil.copy(definitions / "PR.27.4.yaml", definitions / "PR.27.4-copy.yaml")
     with pytest.raises(DefinitionError) as caught:
         sop_load_dir(actor=None, directory=definitions)
-    assert str(caught.value) == "PR.27.4.yaml:3: code: PR.27.4 is also defined in PR.27.4-copy.yaml"
+    assert str(caught.value) == "PR.27.4.yaml:5: code: PR.27.4 is also defined in PR.27.4-copy.yaml"
     assert Sop.objects.count() == 0
 
 

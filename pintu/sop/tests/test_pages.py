@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -10,18 +12,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from pintu.conftest import Personas, make_user
 from pintu.org.models import Role
 from pintu.sop.models import Sop
 from pintu.sop.tests.conftest import make_definition, save_sop
+from pintu.sop.views import kpi_target_words
 
 pytestmark = pytest.mark.django_db
 
+LOCALE = Path(settings.LOCALE_PATHS[0]) / "id" / "LC_MESSAGES" / "django.po"
+SHIPPED = ("PR.13.2", "PR.33.8", "PR.27.4", "PR.KS", "SDM.5.OT.02.02-5068")
 EVERY_ROLE = ("requester", "staff", "other_staff", "supervisor", "head", "auditor", "admin")
 
 
@@ -37,10 +45,27 @@ def page(client: Client, url: str) -> str:
     return response.content.decode()
 
 
+def visible_text(body: str) -> str:
+    """The text of a page without its markup, as a reader sees it."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
 def table_row(body: str, cell: str) -> str:
     """The table row of ``body`` that holds ``cell`` (a cell's text and closing tag)."""
     at = body.index(cell if cell.endswith(">") else f">{cell}</td>")
     return body[body.rindex("<tr", 0, at) : body.index("</tr>", at)]
+
+
+def pdf_pages(content: bytes, folder: Path) -> list[str]:
+    """The text of each page of a PDF, as pdftotext lays it out (saved as sop.pdf)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: PDF text not checked")
+    pdf = folder / "sop.pdf"
+    pdf.write_bytes(content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    return text.split("\f")[:-1]  # each page ends with a form feed
 
 
 # Access
@@ -107,6 +132,29 @@ def test_catalogue_lists_current_sops_by_unit_with_their_counts(staff_client: Cl
         for unit, entries in response.context["groups"]
     ]
     assert groups == [("P4M", [("PR.13.2", 2, 8, 2)]), ("UPT-SI", [("PR.99.1", 2, 8, 2)])]
+
+
+def test_catalogue_counts_the_procedures_in_the_users_language(staff_client: Client) -> None:
+    save_sop(make_definition("PR.99.1"))
+    assert "1 prosedur berlaku." in page(staff_client, reverse("sop-catalogue"))
+    save_sop(make_definition("PR.13.2"), unit="P4M")
+    body = page(staff_client, reverse("sop-catalogue"))
+    assert "2 prosedur berlaku." in body
+    assert "in force" not in body
+    staff_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "2 procedures in force." in page(staff_client, reverse("sop-catalogue"))
+
+
+def test_every_interface_string_of_the_sop_pages_is_translated() -> None:
+    # An empty msgstr falls back to the English text silently, plural forms included.
+    untranslated = []
+    with LOCALE.open("rb") as file:
+        for message in read_po(file):
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            ours = any(path.startswith("sop/") for path, _ in message.locations)
+            if message.id and ours and not all(strings):
+                untranslated.append(message.id)
+    assert untranslated == []
 
 
 def test_catalogue_says_when_nothing_is_loaded(staff_client: Client) -> None:
@@ -193,7 +241,45 @@ def test_kpi_table_anchors_each_code(staff_client: Client, sample_sop: Sop) -> N
     kpis = body[body.index('id="kpi"') :]
     assert 'id="B.4.6.4.a"' in kpis
     assert "Merespon permintaan layanan maksimal 15 menit" in kpis
-    assert "≥ 100%" in kpis
+    assert "minimal 100%" in kpis
+    assert "minimal 90%" in kpis
+
+
+@pytest.mark.parametrize(
+    ("target", "indonesian", "english"),
+    [
+        ("present", "tersedia", "on file"),
+        (">= 100%", "minimal 100%", "at least 100%"),
+        (">= 92.5%", "minimal 92,5%", "at least 92.5%"),
+        (">= 1/year", "minimal 1 per tahun", "at least 1 a year"),
+        (
+            ">= 80% from 2020, +5/year",
+            "minimal 80% pada 2020, naik 5 poin setiap tahun",
+            "at least 80% in 2020, 5 points more each year",
+        ),
+    ],
+)
+def test_kpi_targets_read_as_words(target: str, indonesian: str, english: str) -> None:
+    assert kpi_target_words(target) == indonesian
+    with translation.override("en"):
+        assert kpi_target_words(target) == english
+
+
+def test_shipped_sop_pages_read_in_indonesian_without_stray_marks(
+    staff_client: Client, sops: None
+) -> None:
+    assert "5 prosedur berlaku." in page(staff_client, reverse("sop-catalogue"))
+    for code in SHIPPED:
+        text = visible_text(page(staff_client, reverse("sop-detail", args=[code])))
+        kpis = text[text.index("Catatan") :]
+        assert not re.search(r"\bpresent\b", text), code
+        assert "#)" not in text, code
+        assert "*)" not in text, code
+        assert ">=" not in kpis and "/year" not in kpis, code
+    assert "tersedia" in visible_text(page(staff_client, reverse("sop-detail", args=["PR.13.2"])))
+    # A note's lines stay lines, so its list reads as one rather than as stray dashes.
+    body = page(staff_client, reverse("sop-detail", args=["PR.KS"]))
+    assert "Berupa:<br>- Kunjungan<br>- Rapat (daring/luring)" in body
 
 
 def test_records_table_gives_retention_in_words(staff_client: Client, sample_sop: Sop) -> None:
@@ -212,6 +298,40 @@ def test_optional_sections_appear_only_when_the_sop_has_them(
         assert f"<h2>{present}</h2>" in body
     for absent in ["Dasar Hukum", "Kualifikasi Pelaksana", "Pihak yang Terkait", "Keterkaitan"]:
         assert absent not in body
+
+
+def test_known_gaps_are_shown_before_the_flow(staff_client: Client) -> None:
+    save_sop(dataclasses.replace(make_definition(), gaps=("Pemberian akses",)))
+    body = page(staff_client, reverse("sop-detail", args=["PR.99.1"]))
+    notice = body[body.index('class="sop-gaps"') : body.index("</aside>")]
+    assert "Celah yang diketahui" in notice
+    assert "tidak memuat langkah" in notice
+    assert "<li>Pemberian akses</li>" in notice
+    assert body.index("3. Uraian Prosedur") < body.index("sop-gaps") < body.index("flow-diagram")
+
+
+def test_no_gap_notice_where_the_source_covers_its_scope(
+    staff_client: Client, sample_sop: Sop
+) -> None:
+    body = page(staff_client, reverse("sop-detail", args=[sample_sop.code]))
+    assert "sop-gaps" not in body
+    assert "Celah yang diketahui" not in body
+
+
+def test_pr_27_4_page_and_pdf_name_its_owner_as_printed_and_its_gap(
+    staff_client: Client, sops: None, tmp_path: Path
+) -> None:
+    body = page(staff_client, reverse("sop-detail", args=["PR.27.4"]))
+    assert '</span> Koor.PHK<span class="sop-unit-name">' in body
+    assert "Celah yang diketahui" in body
+    body = page(staff_client, reverse("sop-detail", args=["PR.33.8"]))
+    assert '</span> UPT-SI<span class="sop-unit-name">' in body
+    text = "".join(
+        pdf_pages(staff_client.get(reverse("sop-pdf", args=["PR.27.4"])).content, tmp_path)
+    )
+    assert "Koor.PHK" in text
+    assert "Celah yang diketahui" in text
+    assert "tidak memuat langkah" in text
 
 
 def test_sop_text_is_escaped_on_the_page(staff_client: Client) -> None:
@@ -265,19 +385,59 @@ def test_pdf_export_is_an_a4_attachment_with_the_kpi_codes(
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="SOP-PR.99.1.pdf"'
     assert response.content.startswith(b"%PDF")
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed: PDF text not checked")
-    pdf = tmp_path / "sop.pdf"
-    pdf.write_bytes(response.content)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
-    ).stdout
+    text = "".join(pdf_pages(response.content, tmp_path))
     assert "B.4.6.4.a" in text
     assert "1. Tujuan" in text
     assert "Prosedur Pengelolaan Akun Layanan Digital" in text
     assert "akses diberikan" in text  # the diagram is inlined as vector text
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout
+    assert "geser ke samping" not in text  # the screen's scroll hint stays off paper
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "sop.pdf")], capture_output=True, check=True, text=True
+    ).stdout
     assert "(A4)" in info
+
+
+def test_pdf_targets_read_as_words_without_stray_marks(
+    staff_client: Client, sops: None, tmp_path: Path
+) -> None:
+    response = staff_client.get(reverse("sop-pdf", args=["PR.13.2"]))
+    text = "".join(pdf_pages(response.content, tmp_path))
+    assert "tersedia" in text
+    assert "minimal 100%" in text
+    assert not re.search(r"\bpresent\b", text)
+    assert "#)" not in text
+
+
+def test_the_baa_pdf_keeps_step_tables_whole_and_lets_wide_flows_share_pages(
+    staff_client: Client, sops: None, tmp_path: Path
+) -> None:
+    response = staff_client.get(reverse("sop-pdf", args=["SDM.5.OT.02.02-5068"]))
+    pages = pdf_pages(response.content, tmp_path)
+
+    def page_of(text: str) -> int:
+        return next(number for number, page in enumerate(pages, start=1) if text in page)
+
+    # Flow a's step table, from its heading to the note of its third step, is on one
+    # page, and flow b begins on that page rather than after a forced break.
+    table_a = page_of("Uraian Diagram Alir")
+    assert page_of("Penanggung Jawab memberitahukan kepada") == table_a
+    assert page_of("b. Diagram Alir Proses Bisnis") == table_a
+    assert page_of("a. Diagram Alir Proses Bisnis") == table_a - 1
+    # The flows are printed on landscape pages; the document returns to portrait after.
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", str(len(pages)), str(tmp_path / "sop.pdf")],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    landscape = [
+        int(number)
+        for number, width, height in re.findall(r"Page +(\d+) size: +([\d.]+) x ([\d.]+)", info)
+        if float(width) > float(height)
+    ]
+    kpis = page_of("4. Penyimpanan Data")
+    assert landscape == list(range(table_a - 1, kpis))
+    assert kpis == len(pages) == 6
 
 
 def test_pdf_of_an_older_revision_names_its_revision(staff_client: Client) -> None:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pintu.sop.definition import Definition
 from pintu.sop.models import Sop
 from pintu.sop.schema import (
     KNOWN_MEASURES,
@@ -139,11 +140,11 @@ CASES: list[tuple[str, list[tuple[str, str]], str]] = [
     ),
     (
         "unknown top-level field",
-        [("unit: UPT-SI\n", "unit: UPT-SI\nowner: saya\n")],
-        "t.yaml:5: owner: unknown field 'owner' (allowed: code, version, title, unit, "
+        [("unit: UPT-SI\n", "unit: UPT-SI\npemilik: saya\n")],
+        "t.yaml:5: pemilik: unknown field 'pemilik' (allowed: code, version, title, unit, "
         "approved_by, effective, purpose, scope, roles, services, activities, kpis, records, "
         "institution, warning, definitions, legal_basis, equipment, qualifications, related, "
-        "linked_sops, supporting_documents, requester_roles)",
+        "linked_sops, supporting_documents, requester_roles, owner, gaps)",
     ),
     (
         "requester role that is not a role",
@@ -382,6 +383,31 @@ CASES: list[tuple[str, list[tuple[str, str]], str]] = [
         [("code: PR.1.1", "code: PR 1.1")],
         "t.yaml:1: code: 'PR 1.1' is not an SOP number such as PR.33.8",
     ),
+    (
+        "wrong type: gaps as text",
+        [("scope: [Uji]\n", "scope: [Uji]\ngaps: Uji\n")],
+        "t.yaml:9: gaps: expected a list, found text",
+    ),
+    (
+        "wrong type: a gap as a mapping",
+        [("scope: [Uji]\n", "scope: [Uji]\ngaps:\n  - item: Uji\n")],
+        "t.yaml:10: gaps[0]: expected text, found a mapping",
+    ),
+    (
+        "empty gap",
+        [("scope: [Uji]\n", "scope: [Uji]\ngaps: [Uji, '']\n")],
+        "t.yaml:9: gaps[1]: must not be empty",
+    ),
+    (
+        "gap that is not part of the scope",
+        [("scope: [Uji]\n", "scope: [Uji]\ngaps:\n  - Uji\n  - Produksi konten\n")],
+        "t.yaml:11: gaps[1]: 'Produksi konten' is not part of any item of scope",
+    ),
+    (
+        "wrong type: owner as a list",
+        [("unit: UPT-SI\n", "unit: UPT-SI\nowner: [Koor.SI]\n")],
+        "t.yaml:5: owner: expected text, found a list",
+    ),
 ]
 
 
@@ -453,6 +479,21 @@ def test_a_sop_without_kpis_is_valid() -> None:
         ]
     )
     assert parse_definition(text, "t.yaml").kpis == ()
+
+
+def test_gaps_name_parts_of_the_scope_and_are_kept_with_the_owner_as_printed() -> None:
+    plain = parse_definition(VALID, "t.yaml")
+    assert (plain.gaps, plain.owner) == ((), "")
+    text = mutate(
+        [
+            ("scope: [Uji]\n", "scope: [Uji validasi, Uji beban]\ngaps: [uji beban]\n"),
+            ("unit: UPT-SI\n", "unit: UPT-SI\nowner: Koor.SI\n"),
+        ]
+    )
+    definition = parse_definition(text, "t.yaml")
+    assert definition.gaps == ("uji beban",)
+    assert definition.owner == "Koor.SI"
+    assert Definition.from_json(definition.to_json()) == definition
 
 
 def test_a_lost_date_and_version_are_null() -> None:
