@@ -1,14 +1,18 @@
-"""`pintu run`: the local all-in-one: the web server on 127.0.0.1:8000 plus one worker."""
+"""`pintu run`: the local all-in-one: the web server on 127.0.0.1:8000 plus one worker,
+which is started again when it dies (``pintu.site.supervisor``)."""
 
 from __future__ import annotations
 
+import _thread
 import signal
-import subprocess
 import sys
+import threading
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pintu.site.supervisor import Supervisor
 
 
 class Command(BaseCommand):
@@ -18,11 +22,28 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        worker = subprocess.Popen([sys.executable, "-m", "pintu", "worker"])
-        # Stop cleanly on SIGTERM as on Ctrl+C, taking the worker down too.
-        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+        supervisor = Supervisor(
+            [sys.executable, "-m", "pintu", "worker"],
+            say=lambda line: self.stderr.write(f"pintu run: {line}"),
+        )
+        gave_up: list[str] = []
+
+        def supervise() -> None:
+            reason = supervisor.run()
+            if reason is not None:
+                gave_up.append(reason)
+                _thread.interrupt_main(signal.SIGTERM)  # stops the web server below
+
+        # Stop cleanly on SIGTERM and SIGHUP as on Ctrl+C, taking the worker down too.
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, lambda signum, frame: sys.exit(0))
+        threading.Thread(target=supervise, name="supervisor", daemon=True).start()
         try:
             call_command("runserver", options["addrport"], use_reloader=False)
+        except SystemExit:
+            if not gave_up:
+                raise
         finally:
-            worker.terminate()
-            worker.wait(timeout=15)
+            supervisor.stop()
+        if gave_up:
+            raise CommandError(gave_up[0])
