@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,14 @@ def require_peer(name: str, found: bool, why: str) -> None:
     if os.environ.get("PINTU_REQUIRE_PEERS") == "1":
         pytest.fail(f"{message} (PINTU_REQUIRE_PEERS=1 forbids skipping)", pytrace=False)
     pytest.skip(message)
+
+
+def wait_for(condition: Callable[[], object], what: str = "it", seconds: float = 60) -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
 
 
 def child_environment(**extra: str) -> dict[str, str]:

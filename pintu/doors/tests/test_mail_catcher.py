@@ -15,9 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from pintu.conftest import Personas, fields_for, service
+from pintu.conftest import Personas
 from pintu.desk import services
-from pintu.desk.models import Door
 from pintu.doors.email.catcher import (
     MailCatcher,
     catcher_wanted,
@@ -25,6 +24,7 @@ from pintu.doors.email.catcher import (
     caught_path,
     mail_catcher,
 )
+from pintu.doors.tests.test_email_out import email_ticket
 from pintu.outbox.delivery import deliver_due
 
 
@@ -87,17 +87,7 @@ def test_a_name_no_caught_message_could_have_is_never_read(tmp_path: Path, name:
 def test_a_reply_sent_through_the_real_transport_shows_on_the_admin_page(
     sops, personas: Personas, catcher: MailCatcher, client: Client
 ) -> None:
-    svc = service("PR.33.8", "layanan-ringan")
-    ticket = services.ticket_create(
-        actor=None,
-        service_type=svc,
-        subject="Proyektor R.101 mati",
-        body="Proyektor di R.101 tidak menyala.",
-        door=Door.EMAIL,
-        contact=services.contact_for(name="Dosen Tamu", email="tamu@example.ac.id"),
-        fields=fields_for(svc),
-        acknowledge=False,
-    )
+    ticket = email_ticket(acknowledge=False)
     services.ticket_reply(
         actor=personas.staff, ticket=ticket, body="Teknisi kami menuju R.101 sekarang."
     )

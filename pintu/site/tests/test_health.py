@@ -6,8 +6,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from pintu.conftest import Personas, child_environment
+from pintu.conftest import Personas, child_environment, wait_for
 from pintu.core.heartbeat import heartbeat_start, heartbeat_stop
 from pintu.core.models import WorkerHeartbeat
 
@@ -99,13 +97,6 @@ def test_no_banner_while_a_worker_beats_and_one_when_none_ever_ran(
     heartbeat_start(worker_id="laptop-4242", now=timezone.now())
     body = client.get(reverse("sop-catalogue")).content.decode()
     assert "Belum ada worker" not in body and BANNER not in body
-
-
-def wait_for(condition: Callable[[], object], what: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 @pytest.mark.django_db(transaction=True)

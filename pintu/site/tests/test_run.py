@@ -10,35 +10,22 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.db import transaction
 
-from pintu.conftest import child_environment
+from pintu.conftest import child_environment, wait_for
 from pintu.core.models import WorkerHeartbeat
 from pintu.doors.email.catcher import caught_files, caught_summary
+from pintu.doors.tests.imap_peer import free_port
 from pintu.outbox.models import OutboundMessage
 from pintu.outbox.services import message_queue
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(condition: Callable[[], object], what: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 def get_json(url: str) -> dict | None:
