@@ -36,9 +36,9 @@ def get_json(url: str) -> dict | None:
         return None
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen, signum: int = signal.SIGTERM) -> None:
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signum)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -65,6 +65,8 @@ def start_run(environ: dict[str, str], console: Path) -> tuple[subprocess.Popen,
             env=environ,
             stdout=output,
             stderr=subprocess.STDOUT,
+            # Ctrl+C works as in a terminal even when the tests run with SIGINT ignored.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
     return run, port
 
@@ -136,10 +138,11 @@ def test_production_never_starts_the_catcher(tmp_path: Path, workers_cleaned_up:
         # The worker keeps the configured relay: run sets no PINTU_SMTP_URL of its own.
         assert "PINTU_SMTP_URL" not in environment_of(live.get().pid)
     finally:
-        stop(run)
+        stop(run, signal.SIGINT)  # Ctrl+C
     printed = console.read_text()
     assert run.returncode == 0, printed
     assert "caught" not in printed
+    assert live.count() == 0  # Ctrl+C stopped the worker cleanly too
     assert not (tmp_path / "var" / "mail").exists()
 
 
