@@ -66,22 +66,24 @@ class Command(BaseCommand):
             self.stdout.write(f"pintu worker {worker_id} started")
             worker.run()
             return
-        heartbeat_start(worker_id=worker_id, now=timezone.now())
         stop = threading.Event()
         scheduler = threading.Thread(
             target=self._schedule,
             args=(stop, worker_id, options["schedule_every"], options["beat_every"]),
             daemon=True,
         )
-        scheduler.start()
+        # Signals first: SIGTERM and Ctrl+C end the worker with SystemExit(0) (once no
+        # task is running), wherever it is from here on, so its stop is always recorded.
         worker.configure_signals()
-        self.stdout.write(f"pintu worker {worker_id} started")
         try:
-            # SIGTERM and Ctrl+C end this with SystemExit(0) once no task is running.
+            heartbeat_start(worker_id=worker_id, now=timezone.now())
+            scheduler.start()
+            self.stdout.write(f"pintu worker {worker_id} started")
             worker.run()
         finally:
             stop.set()
-            scheduler.join(timeout=30)
+            if scheduler.is_alive():
+                scheduler.join(timeout=30)
             heartbeat_stop(worker_id=worker_id, now=timezone.now())
 
     def _schedule(
