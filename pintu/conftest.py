@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -106,6 +108,39 @@ def require_peer(name: str, found: bool, why: str) -> None:
     if os.environ.get("PINTU_REQUIRE_PEERS") == "1":
         pytest.fail(f"{message} (PINTU_REQUIRE_PEERS=1 forbids skipping)", pytrace=False)
     pytest.skip(message)
+
+
+def wait_for(condition: Callable[[], object], what: str = "it", seconds: float = 60) -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def child_environment(**extra: str) -> dict[str, str]:
+    """The environment for a `pintu` child process that works on this test run's
+    database (its SQLite file or PostgreSQL database). The child sees committed rows
+    only: use it from ``django_db(transaction=True)`` tests."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        url = f"sqlite:///{database['NAME']}"
+    else:
+        user, password = quote(database["USER"] or ""), quote(database["PASSWORD"] or "")
+        server = f"{database['HOST']}:{database['PORT']}"
+        url = f"postgres://{user}:{password}@{server}/{database['NAME']}"
+    environ = {
+        key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    environ.update(
+        DJANGO_SETTINGS_MODULE="pintu.settings",
+        DATABASE_URL=url,
+        PINTU_LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return environ
 
 
 CHROMIUM = os.environ.get("PINTU_CHROMIUM", "/usr/bin/chromium")

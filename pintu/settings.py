@@ -207,6 +207,9 @@ if PINTU_SLA_WARN_FRACTION > 1:
 # The doors. E-mail out: one SMTP relay for every unit (each sends From its own address).
 PINTU_SMTP_URL = env.text("PINTU_SMTP_URL", "smtp://127.0.0.1:25")
 PINTU_EMAIL_DOMAIN = env.text("PINTU_EMAIL_DOMAIN", "pintu.localhost")  # our Message-IDs
+# Local runs only: where `pintu run`'s mail catcher keeps what the outbox sends
+# (pintu.doors.email.catcher), read by admins at /dev/mail/.
+PINTU_CAUGHT_MAIL_DIR = VAR_DIR / "mail"
 PINTU_IMAP_POLL_SECONDS = env.number("PINTU_IMAP_POLL_SECONDS", 60, minimum=5)
 # Character sets to try for mail that declares none, before Windows-1252 (e.g. koi8-r).
 PINTU_EMAIL_FALLBACK_CHARSETS = env.items("PINTU_EMAIL_FALLBACK_CHARSETS", [])
@@ -245,9 +248,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    # WeasyPrint and fontTools narrate every PDF at INFO; keep their warnings only.
+    # WeasyPrint and fontTools narrate every PDF at INFO, aiosmtpd (the local mail
+    # catcher) every SMTP command; keep their warnings only.
     "loggers": {
         "weasyprint": {"level": "WARNING"},
+        "mail.log": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },

@@ -81,3 +81,20 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per `pintu worker` process, beaten from its scheduler loop. Only the
+    times are stored; whether a worker is alive is derived when read
+    (``pintu.core.heartbeat.worker_health``)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    last_beat_at = models.DateTimeField(db_index=True)
+    # Set when the worker stopped cleanly; a worker that was killed never sets it.
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.worker_id

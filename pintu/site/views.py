@@ -8,10 +8,12 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from pintu import __version__
+from pintu.core.heartbeat import current_worker_health
 from pintu.core.models import AuditEvent
 from pintu.desk.access import work_unit_ids
 from pintu.org import access
@@ -19,16 +21,29 @@ from pintu.org import access
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database reachability, for load balancers and `make run`'s users."""
+    """Liveness and database reachability, for load balancers and `make run`'s users, and
+    the worker's last heartbeat. A stale worker is reported, not failed: the web still
+    answers 200; only a database it cannot read gives 503."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        database = "ok"
+        worker = current_worker_health(now=timezone.now())
     except Exception as error:  # the health check reports any failure instead of raising
         return JsonResponse(
             {"status": "error", "database": str(error), "version": __version__}, status=503
         )
-    return JsonResponse({"status": "ok", "database": database, "version": __version__})
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": "ok",
+            "version": __version__,
+            "worker": {
+                "status": worker.status,
+                "last_beat_at": worker.last_beat_at.isoformat() if worker.last_beat_at else None,
+                "running": worker.running,
+            },
+        }
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,14 @@
-"""Pages of the e-mail door: the quarantine (admins), a message's original bytes, retry."""
+"""Pages of the e-mail door: the quarantine (admins), a message's original bytes, retry;
+on local runs, the mail the catcher kept (admins)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pintu.desk import access as desk_access
+from pintu.doors.email.catcher import caught_files, caught_message, caught_path, caught_summary
 from pintu.doors.email.ingest import inbound_retry
 from pintu.doors.models import InboundMessage
 from pintu.org import access as org_access
@@ -92,8 +100,70 @@ def inbound_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("doors-quarantine")
 
 
+def local_admins_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Caught mail exists on local runs only: in production its pages are not there, for
+    anyone, signed in or not. Elsewhere they are for admins."""
+
+    @login_required
+    @wraps(view)
+    def for_admins(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not org_access.is_admin(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    @wraps(view)
+    def local(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.PRODUCTION:
+            raise Http404
+        return for_admins(request, *args, **kwargs)
+
+    return local
+
+
+def _caught_file(name: str) -> Path:
+    found = caught_path(settings.PINTU_CAUGHT_MAIL_DIR, name)
+    if found is None:
+        raise Http404
+    return found
+
+
+@local_admins_only
+def caught_mail_list(request: HttpRequest) -> HttpResponse:
+    """What the outbox "sent" on this machine, newest first."""
+    directory = settings.PINTU_CAUGHT_MAIL_DIR
+    page = Paginator(caught_files(directory), 50).get_page(request.GET.get("page"))
+    mails = [caught_summary(file) for file in page]
+    return render(
+        request, "doors/caught_mail.html", {"page": page, "mails": mails, "directory": directory}
+    )
+
+
+@local_admins_only
+def caught_mail_detail(request: HttpRequest, name: str) -> HttpResponse:
+    file = _caught_file(name)
+    message = caught_message(file)
+    text = message.get_body(preferencelist=("plain",))
+    context = {
+        "mail": caught_summary(file),
+        "headers": [(key, str(value)) for key, value in message.items()],
+        "text": text.get_content() if text is not None else None,
+        "attachments": [part.get_filename() or "" for part in message.iter_attachments()],
+    }
+    return render(request, "doors/caught_message.html", context)
+
+
+@local_admins_only
+def caught_mail_raw(request: HttpRequest, name: str) -> HttpResponse:
+    response = HttpResponse(_caught_file(name).read_bytes(), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="{name}.eml"'
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path("doors/quarantine/", quarantine_list, name="doors-quarantine"),
     path("doors/inbound/<int:pk>/raw/", inbound_raw, name="doors-inbound-raw"),
     path("doors/inbound/<int:pk>/retry/", inbound_retry_view, name="doors-inbound-retry"),
+    path("dev/mail/", caught_mail_list, name="dev-mail"),
+    path("dev/mail/<str:name>/", caught_mail_detail, name="dev-mail-message"),
+    path("dev/mail/<str:name>.eml", caught_mail_raw, name="dev-mail-raw"),
 ]

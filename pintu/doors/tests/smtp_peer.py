@@ -3,7 +3,6 @@ collects what the outbox sends and can be told to refuse the next tries."""
 
 from __future__ import annotations
 
-import logging
 import socket
 import threading
 from collections.abc import Iterator
@@ -13,11 +12,9 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-# aiosmtpd narrates every SMTP command at INFO; failures show through the tests anyway.
-logging.getLogger("mail.log").setLevel(logging.WARNING)
+from pintu.doors.email.catcher import LoopbackController
 
 
 @dataclass
@@ -62,22 +59,6 @@ class Receiver:
         return "250 Message accepted for delivery"
 
 
-class _LoopbackController(Controller):
-    """Listens on a socket bound to port 0 before the server starts, so the port is
-    free by construction (no pick-then-bind race with tests running side by side)."""
-
-    def __init__(self, handler: Receiver, **kwargs: Any) -> None:
-        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.listener.bind(("127.0.0.1", 0))
-        port = self.listener.getsockname()[1]
-        super().__init__(handler, hostname="127.0.0.1", port=port, **kwargs)
-
-    def _create_server(self) -> Any:
-        return self.loop.create_server(
-            self._factory_invoker, sock=self.listener, ssl=self.ssl_context
-        )
-
-
 @dataclass
 class SmtpPeer:
     receiver: Receiver
@@ -116,7 +97,7 @@ def smtp_peer(login: tuple[str, str] | None = None) -> Iterator[SmtpPeer]:
             return AuthResult(success=ok, handled=False)
 
         options = {"authenticator": authenticate, "auth_require_tls": False}
-    controller = _LoopbackController(receiver, **options)
+    controller = LoopbackController(receiver, **options)
     controller.start()
     try:
         yield SmtpPeer(receiver, controller.port)

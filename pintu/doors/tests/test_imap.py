@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from email.utils import make_msgid
@@ -15,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from pintu.conftest import wait_for
 from pintu.core.models import AuditEvent
 from pintu.core.periodic import SCHEDULES
 from pintu.desk.models import Article, Ticket
@@ -409,13 +409,6 @@ def test_watch_records_a_lost_connection_and_keeps_trying(imap_peer: ImapPeer) -
         stop.set()
         watcher.join(timeout=10)
     assert not watcher.is_alive()
-
-
-def wait_for(condition: Any, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def test_mailbox_commands_add_list_and_poll(

@@ -1,4 +1,8 @@
-"""`pintu worker`: the one background process: the task queue plus the periodic jobs."""
+"""`pintu worker`: the one background process: the task queue plus the periodic jobs.
+
+Its scheduler thread also beats the worker's heartbeat (``pintu.core.heartbeat``), which
+/healthz and the admins' pages show.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -13,6 +18,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
+from pintu.core.heartbeat import BEAT_EVERY, heartbeat_beat, heartbeat_start, heartbeat_stop
 from pintu.core.periodic import enqueue_due
 
 logger = logging.getLogger("pintu.worker")
@@ -30,6 +36,12 @@ class Command(BaseCommand):
             type=float,
             default=30.0,
             help="Seconds between checks for due periodic jobs.",
+        )
+        parser.add_argument(
+            "--beat-every",
+            type=float,
+            default=BEAT_EVERY.total_seconds(),
+            help="Seconds between heartbeats (a worker silent for a minute is shown as stale).",
         )
         parser.add_argument(
             "--batch",
@@ -51,25 +63,45 @@ class Command(BaseCommand):
         )
         if options["batch"]:
             enqueue_due(timezone.now())
-        else:
-            stop = threading.Event()
-            scheduler = threading.Thread(
-                target=self._schedule, args=(stop, options["schedule_every"]), daemon=True
-            )
+            self.stdout.write(f"pintu worker {worker_id} started")
+            worker.run()
+            return
+        stop = threading.Event()
+        scheduler = threading.Thread(
+            target=self._schedule,
+            args=(stop, worker_id, options["schedule_every"], options["beat_every"]),
+            daemon=True,
+        )
+        # Signals first: SIGTERM and Ctrl+C end the worker with SystemExit(0) (once no
+        # task is running), wherever it is from here on, so its stop is always recorded.
+        worker.configure_signals()
+        try:
+            heartbeat_start(worker_id=worker_id, now=timezone.now())
             scheduler.start()
-            worker.configure_signals()
-        self.stdout.write(f"pintu worker {worker_id} started")
-        worker.run()
+            self.stdout.write(f"pintu worker {worker_id} started")
+            worker.run()
+        finally:
+            stop.set()
+            if scheduler.is_alive():
+                scheduler.join(timeout=30)
+            heartbeat_stop(worker_id=worker_id, now=timezone.now())
 
-    def _schedule(self, stop: threading.Event, every: float) -> None:
+    def _schedule(
+        self, stop: threading.Event, worker_id: str, schedule_every: float, beat_every: float
+    ) -> None:
+        next_schedule = time.monotonic()
         while not stop.is_set():
             try:
-                enqueued = enqueue_due(timezone.now())
-                if enqueued:
-                    logger.info("enqueued periodic jobs: %s", ", ".join(enqueued))
-            except Exception:  # keep scheduling after a transient database error
-                logger.exception("periodic scheduling failed; retrying")
+                now = timezone.now()
+                heartbeat_beat(worker_id=worker_id, now=now)
+                if time.monotonic() >= next_schedule:
+                    next_schedule = time.monotonic() + schedule_every
+                    enqueued = enqueue_due(now)
+                    if enqueued:
+                        logger.info("enqueued periodic jobs: %s", ", ".join(enqueued))
+            except Exception:  # keep beating and scheduling after a transient database error
+                logger.exception("heartbeat or periodic scheduling failed; retrying")
             finally:
                 close_old_connections()
-            stop.wait(every)
+            stop.wait(min(beat_every, max(next_schedule - time.monotonic(), 0.0)))
         connection.close()
