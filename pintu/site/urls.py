@@ -21,3 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# 403 needs no handler of its own: Django's renders the site's 403.html.
+handler404 = "pintu.site.errors.page_not_found"
+handler500 = "pintu.site.errors.server_error"

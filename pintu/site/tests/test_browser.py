@@ -29,3 +29,19 @@ def test_sign_in_with_the_keyboard_on_a_phone(page: Any, personas: Personas) -> 
     # Nothing is wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "catalogue-phone")
+
+
+def test_a_missing_page_on_a_phone_leads_home(page: Any, personas: Personas) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/login/")
+    page.fill("#id_username", "mahasiswa")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/layanan/")
+    response = page.goto("/desk/t/SI-26-99999/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Halaman tidak ditemukan"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "not-found-phone")
+    page.get_by_role("link", name="Ke halaman utama").click()
+    page.wait_for_url("**/layanan/")
