@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import identify_hasher
@@ -55,6 +56,23 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password(
     response = client.post(reverse("login"), {"username": "staf-si", "password": PASSWORD})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("language", "wait"),
+    [("id", "Tunggu 15 menit lalu coba lagi"), ("en", "Wait 15 minutes and try again")],
+)
+def test_the_lockout_page_says_how_long_to_wait_in_words(
+    client: Client, personas: Personas, settings, language: str, wait: str
+) -> None:
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(reverse("login"), {"username": "staf-si", "password": "wrong"})
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert wait in body
+    assert "PT15M" not in body
 
 
 def test_login_form_is_protected_by_csrf(personas: Personas) -> None:
