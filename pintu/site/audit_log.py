@@ -1,5 +1,5 @@
 """The audit log as people read it: each action in words, each change as
-"field: old → new".
+"field: old → new", and the same rows for its export.
 
 The site knows every app, so the words for every action code the services write live
 here; a test reads the source for the codes and fails on one without words.
@@ -7,6 +7,7 @@ here; a test reads the source for the codes and fails on one without words.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -164,3 +165,47 @@ def change_lines(event: AuditEvent) -> tuple[str, ...]:
     """What the row records, one line per field: "field: old → new" where it changed,
     "field: value" where only one side was recorded (a creation, a deletion)."""
     return tuple(_lines(_model(event.object_type), event.before or {}, event.after or {}))
+
+
+# The export's columns' widths in characters, in the order of ``export_header``.
+EXPORT_WIDTHS = (20, 24, 16, 28, 18, 40, 16, 10, 10, 60, 40, 40)
+
+
+def export_header() -> list[str]:
+    zone = timezone.get_current_timezone_name()
+    return [
+        _("When (%(zone)s)") % {"zone": zone},
+        _("Who"),
+        _("User name"),
+        _("What"),
+        _("Action code"),
+        _("Object"),
+        _("Object type"),
+        _("Object id"),
+        _("Unit"),
+        _("Changes"),
+        _("Before (as recorded)"),
+        _("After (as recorded)"),
+    ]
+
+
+def _recorded(values: dict[str, Any] | None) -> str:
+    return "" if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+
+def export_row(event: AuditEvent) -> list[Any]:
+    """One row of the export: the words of the page, and the row as recorded."""
+    return [
+        timezone.localtime(event.at).replace(tzinfo=None, microsecond=0),
+        str(event.actor) if event.actor else _("system"),
+        event.actor.username if event.actor else "",
+        action_words(event.action),
+        event.action,
+        event.object_repr,
+        event.object_type,
+        event.object_id,
+        event.unit.code if event.unit else "",
+        "\n".join(change_lines(event)),
+        _recorded(event.before),
+        _recorded(event.after),
+    ]

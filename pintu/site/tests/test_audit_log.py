@@ -1,13 +1,16 @@
-"""The audit log: who may read it, its words, filters and pages, and a fixed number of
-queries whatever its length."""
+"""The audit log: who may read it, its words, filters, pages and exports, and a fixed
+number of queries whatever its length."""
 
 from __future__ import annotations
 
 import ast
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -20,13 +23,14 @@ from pintu.desk import services as desk_services
 from pintu.desk.models import Status
 from pintu.org import services
 from pintu.org.models import Unit
+from pintu.site import downloads
 from pintu.site.audit_log import ACTION_WORDS, change_lines
 
 pytestmark = pytest.mark.django_db
 
 PINTU = Path(__file__).resolve().parents[2]
 READERS = [("requester", 403), ("staff", 403), ("head", 403), ("auditor", 200), ("admin", 200)]
-EXPORTS: list[str] = []
+EXPORTS = ["audit-log-csv", "audit-log-xlsx"]
 
 
 def page(client: Client, **filters: str) -> str:
@@ -278,6 +282,8 @@ def test_the_pages_keep_every_filter(client: Client, personas: Personas) -> None
     assert "Halaman 1 dari 3" in first and "60 catatan" in first
     second = page(client, **filters, page="2")
     assert f'href="?{kept}page=3"' in second and f'href="?{kept}page=1"' in second
+    # The exports take the same filters.
+    assert f'href="{reverse("audit-log-csv")}?{kept}"' in first
 
 
 def test_the_page_runs_a_fixed_number_of_queries(
@@ -296,3 +302,119 @@ def test_the_page_runs_a_fixed_number_of_queries(
         page(client, **filters)
     with django_assert_max_num_queries(len(few.captured_queries)):
         page(client)
+
+
+# ---------------------------------------------------------------- exports
+
+
+def csv_rows(response: Any) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_the_csv_export_streams_every_matching_row_in_words(
+    client: Client, personas: Personas
+) -> None:
+    for number in range(30):  # more than a page
+        closure_in("UPT-SI", personas, reason=f"Penutupan ke-{number}")
+    closure_in("P4M", personas, reason="Rapat tinjauan manajemen")
+    client.force_login(personas.auditor)
+    response = client.get(reverse("audit-log-csv"), {"unit": "UPT-SI"})
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv"
+    assert "attachment" in response["Content-Disposition"]
+    header, *rows = csv_rows(response)
+    assert header[:4] == ["Waktu (Asia/Jakarta)", "Siapa", "Nama pengguna", "Aksi"]
+    assert len(rows) == AuditEvent.objects.filter(unit__code="UPT-SI").count() >= 30
+    added = [row for row in rows if row[4] == "closure.add"]
+    assert len(added) == 30
+    assert added[0][1:4] == ["Admin", "admin", "Penutupan ditambahkan"]
+    assert added[0][8] == "UPT-SI"
+    assert "alasan: Penutupan ke-29" in added[0][9].split("\n")
+    assert datetime.fromisoformat(added[0][0]).date() == timezone.localdate()
+    assert not any("Rapat tinjauan" in cell for row in rows for cell in row)
+
+
+def test_the_csv_export_is_in_the_language_chosen(client: Client, personas: Personas) -> None:
+    client.force_login(personas.auditor)
+    client.cookies["django_language"] = "en"
+    header, *rows = csv_rows(client.get(reverse("audit-log-csv"), {"action": "membership.grant"}))
+    assert header[3] == "What"
+    assert {row[3] for row in rows} == {"Role given"}
+
+
+def test_exported_text_never_becomes_a_formula(client: Client, personas: Personas) -> None:
+    services.user_create(actor=personas.admin, username="jahil", password=None, full_name="=1+2")
+    client.force_login(personas.auditor)
+    filters = {"reference": "=1+2"}
+    _, row = csv_rows(client.get(reverse("audit-log-csv"), filters))
+    assert row[5] == "'=1+2"
+    sheet = xlsx_sheets(client.get(reverse("audit-log-xlsx"), filters))[0]
+    cell = sheet["F2"]
+    assert cell.value == "=1+2" and cell.data_type == "s"
+
+
+def xlsx_sheets(response: Any) -> list[Any]:
+    assert response["Content-Type"] == downloads.XLSX_TYPE
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return list(workbook.worksheets)
+
+
+def test_the_xlsx_export_holds_every_matching_row(client: Client, personas: Personas) -> None:
+    for number in range(30):
+        closure_in("UPT-SI", personas, reason=f"Penutupan ke-{number}")
+    client.force_login(personas.auditor)
+    response = client.get(reverse("audit-log-xlsx"), {"action": "closure.add"})
+    assert "attachment" in response["Content-Disposition"]
+    (sheet,) = xlsx_sheets(response)
+    assert sheet.title == "Log audit"
+    assert sheet.column_dimensions["J"].width == 60  # the changes, one per line
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Waktu (Asia/Jakarta)", "Siapa", "Nama pengguna", "Aksi")
+    assert len(rows) == 31
+    when, who, _username, what, code = rows[1][:5]
+    assert (
+        isinstance(when, datetime) and when.date() == timezone.localdate()
+    )  # local, as a date cell
+    assert (who, what, code) == ("Admin", "Penutupan ditambahkan", "closure.add")
+
+
+def test_rows_beyond_a_sheet_go_on_to_the_next_sheet(
+    client: Client, personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(downloads, "SHEET_ROWS", 4)  # a header and three rows
+    for number in range(7):
+        closure_in("UPT-SI", personas, reason=f"Penutupan ke-{number}")
+    client.force_login(personas.auditor)
+    sheets = xlsx_sheets(client.get(reverse("audit-log-xlsx"), {"action": "closure.add"}))
+    assert [sheet.title for sheet in sheets] == ["Log audit", "Log audit 2", "Log audit 3"]
+    rows = [list(sheet.iter_rows(values_only=True)) for sheet in sheets]
+    assert [len(sheet) for sheet in rows] == [4, 4, 2]
+    assert all(sheet[0][1] == "Siapa" for sheet in rows)
+
+
+def test_an_export_with_nothing_to_show_has_its_header(client: Client, personas: Personas) -> None:
+    client.force_login(personas.auditor)
+    filters = {"reference": "tidak ada yang seperti ini"}
+    assert len(csv_rows(client.get(reverse("audit-log-csv"), filters))) == 1
+    (sheet,) = xlsx_sheets(client.get(reverse("audit-log-xlsx"), filters))
+    assert len(list(sheet.iter_rows())) == 1
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_an_export_runs_a_fixed_number_of_queries(
+    client: Client, personas: Personas, name: str, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(personas.auditor)
+
+    def export() -> None:
+        response: Any = client.get(reverse(name))
+        b"".join(response.streaming_content)
+
+    with django_assert_max_num_queries(8) as few:
+        export()
+    for number in range(50):
+        closure_in("UPT-SI", personas, reason=f"Penutupan ke-{number}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        export()

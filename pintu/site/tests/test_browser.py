@@ -113,10 +113,12 @@ def test_the_audit_log_reads_on_a_phone_and_on_a_desk(
     first = entries.first.inner_text()
     assert "WIB" in first and "API" in first
     screenshot(page, f"audit-log-{width}")
-    # Filter by action: the rows and the address say so.
+    # Filter by action: the rows and the address say so, and the export links follow.
     page.select_option("#id_action", label="Penutupan diubah")
     page.get_by_role("button", name="Saring").click()
     page.wait_for_url("**/audit/?*action=closure.update*")
     assert entries.count() == 1
     assert "sampai (termasuk): 30 Des 2026 → 31 Des 2026" in entries.first.inner_text()
+    csv_link = page.get_by_role("link", name="CSV").get_attribute("href")
+    assert "action=closure.update" in csv_link
     screenshot(page, f"audit-log-{width}-filtered")
