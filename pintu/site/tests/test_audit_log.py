@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from pintu.conftest import Personas, fields_for, service
+from pintu.conftest import Personas
 from pintu.core.models import AuditEvent
 from pintu.core.tokens import api_token_create, api_token_revoke
 from pintu.desk import services as desk_services
@@ -25,6 +25,7 @@ from pintu.org import services
 from pintu.org.models import Unit
 from pintu.site import downloads
 from pintu.site.audit_log import ACTION_WORDS, change_lines
+from pintu.site.tests.tickets import open_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -179,15 +180,7 @@ def test_changes_read_as_field_old_new_in_words(personas: Personas) -> None:
 def test_a_tickets_changes_use_its_labels_and_details_are_named_by_key(
     sops: None, personas: Personas
 ) -> None:
-    svc = service("PR.33.8", "layanan-ringan")
-    ticket = desk_services.ticket_create(
-        actor=personas.staff,
-        service_type=svc,
-        subject="Wi-Fi lab mati",
-        body="Sejak pagi.",
-        requester=personas.requester,
-        fields=fields_for(svc),
-    )
+    ticket = open_ticket(personas)
     desk_services.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.RESOLVED)
     event = AuditEvent(
         action="ticket.fields",

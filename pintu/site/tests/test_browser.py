@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from pintu.conftest import PASSWORD, Personas, fields_for, screenshot, service
+from pintu.conftest import PASSWORD, Personas, screenshot
 from pintu.core.tokens import api_token_create, api_token_revoke
 from pintu.desk import services as desk_services
 from pintu.desk.models import Status
 from pintu.org import services
 from pintu.org.models import Unit
+from pintu.site.tests.tickets import open_ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,15 +66,7 @@ def sign_in(page: Any, username: str) -> None:
 @pytest.fixture
 def busy_log(sops: None, personas: Personas) -> None:
     """A page's worth of varied rows: SOP loads, a ticket's life, closures, tokens."""
-    svc = service("PR.33.8", "layanan-ringan")
-    ticket = desk_services.ticket_create(
-        actor=personas.staff,
-        service_type=svc,
-        subject="Wi-Fi lab 3 tidak tersambung",
-        body="Sejak pagi.",
-        requester=personas.requester,
-        fields=fields_for(svc),
-    )
+    ticket = open_ticket(personas, subject="Wi-Fi lab 3 tidak tersambung")
     desk_services.ticket_assign(actor=personas.staff, ticket=ticket, assignee=personas.staff)
     desk_services.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.RESOLVED)
     si = Unit.objects.get(code="UPT-SI")

@@ -13,9 +13,9 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
-from pintu.conftest import PASSWORD, Personas, fields_for, service
-from pintu.desk import services as desk_services
+from pintu.conftest import PASSWORD, Personas
 from pintu.org import access
+from pintu.site.tests.tickets import open_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -117,15 +117,8 @@ def test_the_form_expired_page_is_in_the_layout(personas: Personas) -> None:
 def test_another_units_request_is_a_404_like_one_that_does_not_exist(
     sops: None, personas: Personas
 ) -> None:
-    p4m_service = service("PR.13.2", "publikasi-pengumuman")
-    ticket = desk_services.ticket_create(
-        actor=personas.other_staff,
-        service_type=p4m_service,
-        subject="Pengumuman wisuda",
-        body="Mohon diumumkan.",
-        requester=personas.requester,
-        fields=fields_for(p4m_service),
-    )
+    ticket = open_ticket(personas, "PR.13.2", "publikasi-pengumuman", "Pengumuman wisuda")
+    assert ticket.unit.code == "P4M"
     missing = ticket.reference[:-5] + "99999"
     client = client_in("id", personas.staff)
 
