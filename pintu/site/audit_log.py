@@ -53,9 +53,6 @@ ACTION_WORDS: dict[str, Promise] = {
 # name of its own); every other key is named by the object's model field.
 KEY_WORDS: dict[str, Promise | str] = {
     **HISTORY_WORDS,
-    "from": gettext_lazy("from"),
-    "to": gettext_lazy("to (inclusive)"),
-    "user": gettext_lazy("person"),
     "article": gettext_lazy("message"),
     "sha256": "SHA-256",
     "source": gettext_lazy("source file"),
@@ -64,6 +61,9 @@ KEY_WORDS: dict[str, Promise | str] = {
     "attempts": gettext_lazy("attempts"),
     "last_error": gettext_lazy("last error"),
 }
+
+# Keys the services write for a field under another name (a closure's days).
+FIELD_KEYS = {"from": "start_date", "to": "end_date"}
 
 NOTHING = "—"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -103,7 +103,7 @@ def _field(model: type[models.Model] | None, key: str) -> Any:
     if model is None:
         return None
     try:
-        return model._meta.get_field(key)
+        return model._meta.get_field(FIELD_KEYS.get(key, key))
     except FieldDoesNotExist:
         return None
 
@@ -112,6 +112,17 @@ def _label(model: type[models.Model] | None, key: str) -> str:
     if key in KEY_WORDS:
         return str(KEY_WORDS[key])
     return str(getattr(_field(model, key), "verbose_name", key))
+
+
+def _order(model: type[models.Model] | None, key: str) -> tuple[int, int, str]:
+    """Fields in the model's order, then the other keys: the same order on every
+    database (PostgreSQL keeps a JSON object's keys in an order of its own)."""
+    field = _field(model, key)
+    if model is not None and field in model._meta.fields:
+        return 0, model._meta.fields.index(field), key
+    if key in KEY_WORDS:
+        return 1, list(KEY_WORDS).index(key), key
+    return 2, 0, key
 
 
 def value_words(value: Any, field: Any = None) -> str:
@@ -145,7 +156,7 @@ def _lines(
     after: Mapping[str, Any],
     within: str = "",
 ) -> Iterator[str]:
-    for key in [*after, *(key for key in before if key not in after)]:
+    for key in sorted({*before, *after}, key=lambda key: _order(model, key)):
         was, now = before.get(key), after.get(key)
         if key in before and key in after and was == now:
             continue
