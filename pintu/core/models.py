@@ -20,14 +20,19 @@ class AuditEvent(models.Model):
         help_text=_("Empty when the system itself acted (a command or the worker)."),
     )
     action = models.CharField(_("what"), max_length=64, db_index=True)
-    object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=64)
-    object_repr = models.CharField(max_length=200)
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
     unit = models.ForeignKey(
-        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -43,9 +48,13 @@ class PeriodicJob(models.Model):
     """When each periodic job is next due. Workers claim a run with a conditional UPDATE,
     so several workers never enqueue the same run twice."""
 
-    name = models.CharField(max_length=100, unique=True)
-    next_run_at = models.DateTimeField()
-    last_run_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    next_run_at = models.DateTimeField(_("next run"))
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
 
     def __str__(self) -> str:
         return self.name
@@ -56,7 +65,10 @@ class ApiToken(models.Model):
     is shown once, when it is made, and cannot be read back."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
     name = models.CharField(_("name"), max_length=100, blank=True)
     prefix = models.CharField(
@@ -65,7 +77,7 @@ class ApiToken(models.Model):
         unique=True,
         help_text=_("The first characters after pintu_, to recognise the token by."),
     )
-    digest = models.CharField(max_length=64)
+    digest = models.CharField(_("digest (SHA-256)"), max_length=64)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
@@ -88,13 +100,17 @@ class WorkerHeartbeat(models.Model):
     times are stored; whether a worker is alive is derived when read
     (``pintu.core.heartbeat.worker_health``)."""
 
-    worker_id = models.CharField(max_length=64, unique=True)
-    host = models.CharField(max_length=255)
-    pid = models.PositiveIntegerField()
-    started_at = models.DateTimeField()
-    last_beat_at = models.DateTimeField(db_index=True)
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    host = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started"))
+    last_beat_at = models.DateTimeField(_("last heartbeat"), db_index=True)
     # Set when the worker stopped cleanly; a worker that was killed never sets it.
-    stopped_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
 
     def __str__(self) -> str:
         return self.worker_id

@@ -58,11 +58,16 @@ class Contact(models.Model):
     phone = models.CharField(_("WhatsApp number"), max_length=20, blank=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="contacts",
     )
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
 
     def __str__(self) -> str:
         return self.name or self.email or self.phone
@@ -71,11 +76,15 @@ class Contact(models.Model):
 class ReferenceCounter(models.Model):
     """The last reference number given per unit and year (SI-26-00042)."""
 
-    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
 
     class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="reference_counter_unique")
         ]
@@ -86,7 +95,9 @@ class ReferenceCounter(models.Model):
 
 class Ticket(models.Model):
     reference = models.CharField(_("reference"), max_length=32, unique=True)
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="tickets")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="tickets"
+    )
     service_type = models.ForeignKey(
         "sop.ServiceType",
         verbose_name=_("service type"),
@@ -96,13 +107,19 @@ class Ticket(models.Model):
     )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("requester"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="requested_tickets",
     )
     contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+        Contact,
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
     )
     door = models.CharField(_("door"), max_length=16, choices=Door.choices)
     subject = models.CharField(_("subject"), max_length=300)
@@ -126,24 +143,31 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
 
     first_response_due_at = models.DateTimeField(_("first response due"), db_index=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), db_index=True)
     # The next deadline still open, its warning moment and its escalation moment: the
     # queue sorts on the first, the SLA sweep claims the other two (and clears them).
-    next_due_at = models.DateTimeField(null=True, blank=True)
-    next_warn_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    next_escalate_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
+    next_warn_at = models.DateTimeField(_("next warning"), null=True, blank=True, db_index=True)
+    next_escalate_at = models.DateTimeField(
+        _("next escalation"), null=True, blank=True, db_index=True
+    )
 
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
     )
     csat_score = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     csat_comment = models.TextField(_("rating comment"), blank=True)
-    csat_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    csat_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     # The messages and jobs this ticket caused (the outbox knows its causes only
     # generically); they go when the ticket goes.
     outgoing = GenericRelation(
@@ -196,12 +220,16 @@ class Ticket(models.Model):
 class Pause(models.Model):
     """Time spent waiting for the requester or a third party: off the clock."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="pauses")
-    started_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True)
-    reason = models.CharField(max_length=24, choices=Status.choices)
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("request"), on_delete=models.CASCADE, related_name="pauses"
+    )
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=24, choices=Status.choices)
 
     class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
         ordering = ["started_at"]
 
     def __str__(self) -> str:
@@ -216,23 +244,30 @@ class Article(models.Model):
         ACKNOWLEDGEMENT = "ack", _("Automatic acknowledgement")
         SYSTEM = "system", _("System")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="articles")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    door = models.CharField(max_length=16, choices=Door.choices)
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("request"), on_delete=models.CASCADE, related_name="articles"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    door = models.CharField(_("door"), max_length=16, choices=Door.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    author_name = models.CharField(max_length=200, blank=True)
-    body = models.TextField()
-    body_html = models.TextField(blank=True, help_text=_("Sanitised HTML, when it came as HTML."))
-    external_id = models.CharField(max_length=300, blank=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    author_name = models.CharField(_("name of the author"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    body_html = models.TextField(
+        _("HTML text"), blank=True, help_text=_("Sanitised HTML, when it came as HTML.")
+    )
+    external_id = models.CharField(_("id at the door"), max_length=300, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "created_at"], name="article_ticket_idx")]
 
@@ -250,11 +285,17 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=300)
-    filename = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
+    article = models.ForeignKey(
+        Article, verbose_name=_("message"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
         return self.filename
@@ -269,25 +310,36 @@ class Step(models.Model):
         DONE = "done", _("Done")
         SKIPPED = "skipped", _("Not taken")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="steps")
-    activity = models.ForeignKey("sop.Activity", on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField()
-    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("request"), on_delete=models.CASCADE, related_name="steps"
+    )
+    activity = models.ForeignKey(
+        "sop.Activity", verbose_name=_("activity"), on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     output = models.TextField(_("output"), blank=True)
-    branch = models.CharField(max_length=64, blank=True, help_text=_("The branch taken."))
-    elapsed_minutes = models.PositiveIntegerField(null=True, blank=True)
-    within_standard = models.BooleanField(null=True)
+    branch = models.CharField(
+        _("branch"), max_length=64, blank=True, help_text=_("The branch taken.")
+    )
+    elapsed_minutes = models.PositiveIntegerField(_("working minutes taken"), null=True, blank=True)
+    within_standard = models.BooleanField(_("within the standard"), null=True)
 
     class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
         ordering = ["ticket", "position"]
         constraints = [
             models.UniqueConstraint(fields=["ticket", "position"], name="step_unique_position")
@@ -307,21 +359,28 @@ class TicketEvent(models.Model):
         MERGED = "merged", _("Merged")
         SPLIT = "split", _("Split")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    deadline = models.CharField(max_length=24, blank=True)  # first_response or resolution
-    due_at = models.DateTimeField(null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("request"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    deadline = models.CharField(
+        _("deadline"), max_length=24, blank=True
+    )  # first_response or resolution
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    detail = models.JSONField(default=dict, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
         ordering = ["at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -337,12 +396,17 @@ class TicketEvent(models.Model):
 
 class SavedFilter(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="saved_filters",
     )
     name = models.CharField(_("name"), max_length=100)
-    query = models.CharField(max_length=500)
+    query = models.CharField(_("query"), max_length=500)
 
     class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["user", "name"], name="saved_filter_unique_name")

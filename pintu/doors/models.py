@@ -26,7 +26,9 @@ class Mailbox(models.Model):
         PASSWORD = "password", _("password")
         XOAUTH2 = "xoauth2", _("OAuth2 (XOAUTH2)")
 
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="mailboxes")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="mailboxes"
+    )
     address = models.EmailField(_("address"), unique=True)
     service_type = models.ForeignKey(
         "sop.ServiceType",
@@ -39,18 +41,22 @@ class Mailbox(models.Model):
     )
     host = models.CharField(_("IMAP host"), max_length=200)
     port = models.PositiveIntegerField(_("IMAP port"), default=993)
-    security = models.CharField(max_length=16, choices=Security.choices, default=Security.SSL)
+    security = models.CharField(
+        _("connection security"), max_length=16, choices=Security.choices, default=Security.SSL
+    )
     folder = models.CharField(_("folder"), max_length=200, default="INBOX")
     username = models.CharField(_("user name"), max_length=200)
-    auth = models.CharField(max_length=16, choices=Auth.choices, default=Auth.PASSWORD)
+    auth = models.CharField(
+        _("sign-in method"), max_length=16, choices=Auth.choices, default=Auth.PASSWORD
+    )
     # Secrets are kept encrypted (pintu.doors.secrets); never shown back in full.
     secret = models.TextField(_("password or OAuth2 refresh token (encrypted)"), blank=True)
     oauth_token_url = models.URLField(_("OAuth2 token URL"), blank=True)
     oauth_client_id = models.CharField(_("OAuth2 client id"), max_length=200, blank=True)
     oauth_client_secret = models.TextField(_("OAuth2 client secret (encrypted)"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    last_polled_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    last_polled_at = models.DateTimeField(_("last read"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["address"]
@@ -75,32 +81,53 @@ class InboundMessage(models.Model):
         IGNORED = "ignored", _("recorded, no request")
         QUARANTINED = "quarantined", _("quarantined")
 
-    door = models.CharField(max_length=16, choices=Door.choices)
+    door = models.CharField(_("door"), max_length=16, choices=Door.choices)
     mailbox = models.ForeignKey(
-        Mailbox, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+        Mailbox,
+        verbose_name=_("mailbox"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
     )
     # "email:<Message-ID>" when there is one (the same mail in two mailboxes is one
     # message), else "sha256:<hash of the raw bytes>"; "whatsapp:<message id>".
-    dedupe_key = models.CharField(max_length=500, unique=True)
-    raw = models.BinaryField()
-    sha256 = models.CharField(max_length=64, db_index=True)
-    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=500, unique=True)
+    raw = models.BinaryField(_("message as received"))
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     outcome = models.CharField(
-        max_length=16, choices=Outcome.choices, default=Outcome.PENDING, db_index=True
+        _("outcome"),
+        max_length=16,
+        choices=Outcome.choices,
+        default=Outcome.PENDING,
+        db_index=True,
     )
-    reason = models.CharField(max_length=64, blank=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
     ticket = models.ForeignKey(
-        "desk.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "desk.Ticket",
+        verbose_name=_("request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     article = models.ForeignKey(
-        "desk.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "desk.Article",
+        verbose_name=_("message"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
         indexes = [
             models.Index(
                 fields=["received_at"],
@@ -116,14 +143,16 @@ class InboundMessage(models.Model):
 class WebhookDelivery(models.Model):
     """A WhatsApp Cloud API webhook body, stored (signature checked) before it is read."""
 
-    received_at = models.DateTimeField(default=timezone.now)
-    body = models.BinaryField()
-    processed_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    body = models.BinaryField(_("body"))
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["received_at", "id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         indexes = [
             models.Index(
                 fields=["received_at"],

@@ -88,10 +88,18 @@ INSTITUTION_ROLES = (Role.AUDITOR, Role.ADMIN)
 
 class Membership(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
@@ -125,7 +133,9 @@ def default_weekly_hours() -> list[list[str] | None]:
 
 
 class BusinessCalendar(models.Model):
-    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="calendar")
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="calendar"
+    )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Jakarta")
     weekly_hours = models.JSONField(
         _("weekly hours"),
@@ -178,13 +188,23 @@ class Closure(models.Model):
     """Days a unit (or, with no unit, the whole institution) does not work."""
 
     unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="closures"
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="closures",
+        help_text=_("Empty when the whole institution is closed."),
     )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to (inclusive)"))
     reason = models.CharField(_("reason"), max_length=200)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

@@ -1,4 +1,4 @@
-"""Organisation pages: the unit tree and each unit's working calendar."""
+"""Organisation pages: the unit tree and each unit's working calendar with its closures."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pintu.org import access, selectors, services
 from pintu.org.forms import ClosureForm
-from pintu.org.models import Unit
+from pintu.org.models import Closure, Unit
 
 WEEKDAY_NAMES = (
     gettext_lazy("Monday"),
@@ -61,3 +62,48 @@ def unit_calendar(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
     }
     return render(request, "org/unit_calendar.html", context)
+
+
+def _managed_closure(request: HttpRequest, code: str, pk: int) -> Closure:
+    """A closure of the unit in the address, for someone who may change its calendar."""
+    closure = get_object_or_404(Closure.objects.select_related("unit"), unit__code=code, pk=pk)
+    assert closure.unit is not None  # the lookup went through the unit
+    if not access.can_manage_calendar(request.user, closure.unit):
+        raise PermissionDenied
+    return closure
+
+
+def _calendar_of(closure: Closure) -> HttpResponse:
+    assert closure.unit is not None
+    return redirect(
+        f"{reverse('unit-calendar', args=[closure.unit.code])}?year={closure.start_date.year}"
+    )
+
+
+@login_required
+def closure_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    closure = _managed_closure(request, code, pk)
+    form = ClosureForm(
+        request.POST or None,
+        initial={
+            "start_date": closure.start_date,
+            "end_date": closure.end_date,
+            "reason": closure.reason,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        closure = services.closure_update(actor=request.user, closure=closure, **form.cleaned_data)
+        messages.success(request, _("Closure saved."))
+        return _calendar_of(closure)
+    return render(request, "org/closure_edit.html", {"closure": closure, "form": form})
+
+
+@login_required
+def closure_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Asks first (GET); deletes on the confirmation's POST."""
+    closure = _managed_closure(request, code, pk)
+    if request.method == "POST":
+        services.closure_delete(actor=request.user, closure=closure)
+        messages.success(request, _("Closure deleted."))
+        return _calendar_of(closure)
+    return render(request, "org/closure_delete.html", {"closure": closure})

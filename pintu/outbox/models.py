@@ -52,14 +52,24 @@ class OutboxItem(models.Model):
         _("result"), null=True, blank=True, help_text=_("What the outside system answered.")
     )
     cause_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        verbose_name=_("cause (kind)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    cause_id = models.PositiveBigIntegerField(null=True, blank=True)
+    cause_id = models.PositiveBigIntegerField(_("cause (id)"), null=True, blank=True)
     cause = GenericForeignKey("cause_type", "cause_id")
     source_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        verbose_name=_("source (kind)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source_id = models.PositiveBigIntegerField(_("source (id)"), null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
 
     status = models.CharField(
@@ -75,8 +85,8 @@ class OutboxItem(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     # The worker that took the row for sending, and when: a claim older than the lease in
     # pintu.outbox.delivery is taken to be abandoned (the worker died) and sent again.
-    claimed_by = models.CharField(max_length=64, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=64, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -13,6 +13,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("audit/export.csv", views.audit_log_csv, name="audit-log-csv"),
+    path("audit/export.xlsx", views.audit_log_xlsx, name="audit-log-xlsx"),
     path("", include("pintu.org.urls")),
     path("sop/", include("pintu.sop.urls")),
     path("", include("pintu.desk.urls")),
@@ -21,3 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# 403 needs no handler of its own: Django's renders the site's 403.html.
+handler404 = "pintu.site.errors.page_not_found"
+handler500 = "pintu.site.errors.server_error"

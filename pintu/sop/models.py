@@ -22,16 +22,18 @@ class Sop(models.Model):
         _("version"), max_length=32, blank=True, help_text=_("Empty where the SOP has none.")
     )
     title = models.CharField(_("title"), max_length=300)
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="sops")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="sops"
+    )
     approved_by = models.CharField(_("approved by"), max_length=300)
     effective = models.DateField(
         _("date"), null=True, blank=True, help_text=_("Empty where the original's date was lost.")
     )
-    definition = models.JSONField()
-    source_name = models.CharField(max_length=200)
-    source_sha256 = models.CharField(max_length=64)
-    is_current = models.BooleanField(default=True)
-    loaded_at = models.DateTimeField(auto_now_add=True)
+    definition = models.JSONField(_("definition"))
+    source_name = models.CharField(_("source file"), max_length=200)
+    source_sha256 = models.CharField(_("SHA-256 of the source file"), max_length=64)
+    is_current = models.BooleanField(_("in force"), default=True)
+    loaded_at = models.DateTimeField(_("loaded"), auto_now_add=True)
 
     class Meta:
         ordering = ["code", "-revision"]
@@ -57,16 +59,22 @@ class Sop(models.Model):
 
 
 class ServiceType(models.Model):
-    sop = models.ForeignKey(Sop, on_delete=models.PROTECT, related_name="service_types")
-    key = models.SlugField(max_length=64)
+    sop = models.ForeignKey(
+        Sop, verbose_name="SOP", on_delete=models.PROTECT, related_name="service_types"
+    )
+    key = models.SlugField(_("key"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
     first_response = models.CharField(_("first response target"), max_length=16)
     resolution = models.CharField(_("resolution target"), max_length=16)
-    clock = models.CharField(max_length=16, default="working")
-    kpi_code = models.CharField(max_length=32, blank=True)
+    clock = models.CharField(
+        _("clock (working or calendar time)"), max_length=16, default="working"
+    )
+    kpi_code = models.CharField(_("KPI code"), max_length=32, blank=True)
 
     class Meta:
         ordering = ["sop", "id"]
+        verbose_name = _("service type")
+        verbose_name_plural = _("service types")
         constraints = [
             models.UniqueConstraint(fields=["sop", "key"], name="service_type_unique_key")
         ]
@@ -80,17 +88,20 @@ class ServiceType(models.Model):
 
 
 class Activity(models.Model):
-    sop = models.ForeignKey(Sop, on_delete=models.CASCADE, related_name="activity_rows")
-    key = models.SlugField(max_length=64)
-    position = models.PositiveIntegerField()
-    actor = models.CharField(max_length=64)
-    description = models.TextField()
+    sop = models.ForeignKey(
+        Sop, verbose_name="SOP", on_delete=models.CASCADE, related_name="activity_rows"
+    )
+    key = models.SlugField(_("key"), max_length=64)
+    position = models.PositiveIntegerField(_("position"))
+    actor = models.CharField(_("actor"), max_length=64)
+    description = models.TextField(_("description"))
     time_standard = models.CharField(_("time standard (Mutu Baku)"), max_length=16, blank=True)
-    output = models.CharField(max_length=300, blank=True)
+    output = models.CharField(_("output"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["sop", "position"]
-        verbose_name_plural = "activities"
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
         constraints = [models.UniqueConstraint(fields=["sop", "key"], name="activity_unique_key")]
 
     def __str__(self) -> str:
@@ -98,16 +109,19 @@ class Activity(models.Model):
 
 
 class Kpi(models.Model):
-    sop = models.ForeignKey(Sop, on_delete=models.CASCADE, related_name="kpi_rows")
-    code = models.CharField(max_length=32, db_index=True)
-    text = models.TextField()
-    measure = models.CharField(max_length=64)
-    params = models.JSONField(default=dict)
-    target = models.CharField(max_length=64)
+    sop = models.ForeignKey(
+        Sop, verbose_name="SOP", on_delete=models.CASCADE, related_name="kpi_rows"
+    )
+    code = models.CharField(_("code"), max_length=32, db_index=True)
+    text = models.TextField(_("indicator"))
+    measure = models.CharField(_("measure"), max_length=64)
+    params = models.JSONField(_("parameters"), default=dict)
+    target = models.CharField(_("target"), max_length=64)
 
     class Meta:
         ordering = ["sop", "id"]
         verbose_name = "KPI"
+        verbose_name_plural = "KPI"
         constraints = [models.UniqueConstraint(fields=["sop", "code"], name="kpi_unique_code")]
 
     def __str__(self) -> str:

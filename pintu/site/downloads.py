@@ -1,0 +1,110 @@
+"""Tables to download, however long: CSV streamed row by row as the rows are read, XLSX
+written to a temporary file in openpyxl's write-only mode and then streamed from it.
+Neither holds the rows in memory.
+
+Cells are values, never formulas: text that a spreadsheet would run as a formula (a
+ticket subject "=HYPERLINK(...)" sent by e-mail, say) stays text.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import translation
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The most rows one sheet holds; the rows after them go on to the next sheet.
+SHEET_ROWS = 1_048_576
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    """What csv.writer writes into: it hands each line back, to be streamed."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    text = str(value)
+    # The quote makes spreadsheet programs read the cell as text (OWASP's advice).
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def _csv_lines(header: list[str], rows: Iterable[list[Any]], language: str) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # The rows are read while the response streams, after the view has returned:
+    # words come in the language of the request that asked for them.
+    with translation.override(language):
+        yield "\ufeff"  # a byte-order mark, without which Excel misreads UTF-8
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([_csv_cell(value) for value in row])
+
+
+def csv_download(
+    filename: str, header: list[str], rows: Iterable[list[Any]]
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        _csv_lines(header, rows, translation.get_language()), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"  # openpyxl would store text that starts with "=" as a formula
+        return cell
+    return WriteOnlyCell(sheet, value=value)
+
+
+def _new_sheet(workbook: Workbook, title: str, header: list[str], widths: Sequence[int]) -> Any:
+    number = len(workbook.worksheets) + 1
+    sheet = workbook.create_sheet(title if number == 1 else f"{title} {number}")
+    # A write-only sheet takes its column widths before its first row.
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.append(header)
+    return sheet
+
+
+def xlsx_download(
+    filename: str,
+    title: str,
+    header: list[str],
+    rows: Iterable[list[Any]],
+    widths: Sequence[int] = (),
+) -> FileResponse:
+    """One sheet per ``SHEET_ROWS`` rows, each with the header; the first is ``title``.
+    ``widths`` are the columns' widths in characters."""
+    workbook = Workbook(write_only=True)
+    sheet: Any = None
+    written = SHEET_ROWS
+    for row in rows:
+        if written == SHEET_ROWS:
+            sheet = _new_sheet(workbook, title, header, widths)
+            written = 1
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        written += 1
+    if sheet is None:
+        _new_sheet(workbook, title, header, widths)
+    # The response closes the file after its last byte, and closing deletes it.
+    file = tempfile.TemporaryFile()  # noqa: SIM115
+    workbook.save(file)
+    file.seek(0)
+    return FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
