@@ -183,6 +183,16 @@ def page(chromium: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
+def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form as a person would."""
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    # The form's own button: without JavaScript the language menu shows one too.
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
 def screenshot(page: Any, name: str) -> Path:
     """Keep a screenshot of what the test saw, under var/screenshots/."""
     folder = Path(__file__).resolve().parent.parent / "var" / "screenshots"

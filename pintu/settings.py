@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pintu.desk",
     "pintu.outbox",
     "pintu.doors",
+    "pintu.vault",
     "pintu.site",
 ]
 

@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import AwareDatetime, ConfigDict
 
 from pintu.desk import access, selectors, services
+from pintu.desk.actions import PREFIX, action_for, bound_form
 from pintu.desk.models import Article, Door, Status, Step, Ticket
 from pintu.org import access as org_access
 from pintu.org.models import User
@@ -81,6 +82,9 @@ class StepOut(Schema):
     elapsed_minutes: int | None
     within_standard: bool | None
     branches: list[BranchOut] = Field(description="The choices when completing this step.")
+    action_fields: list[str] = Field(
+        description="For a step a unit module acts on: the fields to send as `data`."
+    )
 
 
 class TicketDetailOut(TicketOut):
@@ -161,6 +165,11 @@ class StatusIn(Schema):
 class StepCompleteIn(Schema):
     output: str = ""
     branch: str = Field("", description="Where a step with branches goes next (`to`).")
+    data: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The fields of the step's action, for a step a unit module acts on "
+        "(`action_fields` of the step).",
+    )
 
 
 # ---------------------------------------------------------------- serialising
@@ -214,10 +223,16 @@ def _detail(ticket: Ticket) -> TicketDetailOut:
                 BranchOut(to=branch.to, when=branch.when)
                 for branch in definition.activity(step.activity.key).next
             ],
+            action_fields=_action_fields(ticket, step),
         )
         for step in selectors.ticket_steps(ticket)
     ]
     return TicketDetailOut(**_ticket_values(row), steps=steps)
+
+
+def _action_fields(ticket: Ticket, step: Step) -> list[str]:
+    action = action_for(ticket.service_type.sop.code, step.activity.key)
+    return list(bound_form(action, step).fields) if action else []
 
 
 def _article_out(article: Article) -> ArticleOut:
@@ -388,5 +403,11 @@ def ticket_step_complete(
     step = Step.objects.filter(ticket=ticket, position=position).first()
     if step is None:
         raise Http404
-    services.ticket_complete_step(actor=user, step=step, output=data.output, branch=data.branch)
+    services.ticket_complete_step(
+        actor=user,
+        step=step,
+        output=data.output,
+        branch=data.branch,
+        data={f"{PREFIX}-{name}": value for name, value in data.data.items()},
+    )
     return _detail(selectors.ticket_get(viewer=user, reference=reference))

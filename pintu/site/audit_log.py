@@ -47,6 +47,7 @@ ACTION_WORDS: dict[str, Promise] = {
     "saved_filter.delete": gettext_lazy("Queue view deleted"),
     "api_token.create": gettext_lazy("API token made"),
     "api_token.revoke": gettext_lazy("API token revoked"),
+    "digital_account.register": gettext_lazy("Digital-service account registered"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a

@@ -19,6 +19,7 @@ urlpatterns = [
     path("sop/", include("pintu.sop.urls")),
     path("", include("pintu.desk.urls")),
     path("", include("pintu.doors.urls")),
+    path("", include("pintu.vault.views")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from pintu.sop.models import Sop
+from pintu.sop.models import Activity, Sop
 
 
 def sop_current(code: str) -> Sop | None:
@@ -22,3 +22,11 @@ def sop_list() -> QuerySet[Sop]:
 def sop_as_json(sop: Sop) -> dict[str, Any]:
     """The definition as loaded, with the revision and when it was loaded."""
     return {**sop.definition, "revision": sop.revision, "loaded_at": sop.loaded_at.isoformat()}
+
+
+def activity_keys_by_sop() -> dict[str, set[str]]:
+    """Every activity key each loaded SOP has had, over all its revisions."""
+    found: dict[str, set[str]] = {}
+    for code, key in Activity.objects.values_list("sop__code", "key").distinct():
+        found.setdefault(code, set()).add(key)
+    return found

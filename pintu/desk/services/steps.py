@@ -1,52 +1,49 @@
 """The SOP steps of a ticket: made from its service's activities when it opens, completed
-one by one against their Mutu Baku, closed when the ticket is resolved."""
+one by one against their Mutu Baku, closed when the ticket is resolved.
+
+Which step comes next is ``pintu.desk.flow``'s (pure); a step that a unit module acts on
+runs that module's registered action (``pintu.desk.actions``) in the same transaction.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pintu.desk import access
+from pintu.desk import access, flow
+from pintu.desk.actions import action_for, bound_form
 from pintu.desk.models import Step, Ticket
 from pintu.desk.services.common import audit, now_or_current
 from pintu.org.models import User
 from pintu.sla.calendars import CalendarCache
 from pintu.sla.clock import due_at, parse_target, working_minutes_between
-from pintu.sop.definition import Definition
 from pintu.sop.models import Activity
 
 
-def _requester_roles(definition: Definition) -> set[str]:
-    return set(definition.requester_roles)
-
-
 def steps_create(ticket: Ticket, received_at: datetime) -> None:
-    """The service's activities become the ticket's steps. Leading steps that the
-    requester performs (sending the request) are done on arrival."""
+    """The service's activities become the ticket's steps, in the states the flow
+    opens them with."""
     service = ticket.service_type
-    definition = service.sop.parsed()
-    requester_roles = _requester_roles(definition)
     keys = service.definition().activities
     rows = {a.key: a for a in Activity.objects.filter(sop=service.sop, key__in=keys)}
     steps = []
-    leading = True
-    for position, key in enumerate(keys, start=1):
+    states = flow.opening_states(service.sop.parsed(), keys)
+    for position, (key, state) in enumerate(zip(keys, states, strict=True), start=1):
         activity = rows[key]
-        step = Step(ticket=ticket, activity=activity, position=position)
-        if leading and activity.actor in requester_roles:
-            step.state = Step.State.DONE
+        step = Step(ticket=ticket, activity=activity, position=position, state=state)
+        if state == flow.DONE:
             step.started_at = step.finished_at = received_at
             step.output = activity.output
             step.elapsed_minutes = 0
             step.within_standard = True
-        elif leading:
-            step.state = Step.State.ACTIVE
+        elif state == flow.ACTIVE:
             step.started_at = received_at
-            leading = False
         steps.append(step)
     Step.objects.bulk_create(steps)
 
@@ -58,6 +55,22 @@ def steps_close_open(ticket: Ticket, now: datetime) -> None:
     )
 
 
+def _action_outcome(
+    actor: User, step: Step, data: Mapping[str, Any] | None, files: Any, now: datetime
+) -> tuple[str, str] | None:
+    """Run the module's action of this step, if one is registered: (output, branch)."""
+    action = action_for(step.ticket.service_type.sop.code, step.activity.key)
+    if action is None:
+        return None
+    form = bound_form(action, step, data or {}, files)
+    if not form.is_valid():
+        raise ValidationError(
+            {field: [str(e) for e in errors] for field, errors in form.errors.items()}
+        )
+    outcome = action.perform(actor=actor, step=step, data=form.cleaned_data, now=now)
+    return outcome.output, outcome.branch
+
+
 @transaction.atomic
 def ticket_complete_step(
     *,
@@ -65,10 +78,16 @@ def ticket_complete_step(
     step: Step,
     output: str = "",
     branch: str = "",
+    data: Mapping[str, Any] | None = None,
+    files: Any = None,
     now: datetime | None = None,
 ) -> Step:
     """Record a step as done with its output, timed against its Mutu Baku; start the
-    next one (or the chosen branch, leaving the other branches not taken)."""
+    next one (or the chosen branch, leaving the other branches not taken).
+
+    A step with a registered action needs that action's form (``data``, as the step
+    panel posts it): the action performs the step's work and may choose the branch.
+    """
     now = now_or_current(now)
     step = (
         Step.objects.select_for_update(of=("self",))
@@ -83,23 +102,25 @@ def ticket_complete_step(
     activity = definition.activity(step.activity.key)
     steps = list(ticket.steps.select_related("activity").order_by("position"))
     by_key = {s.activity.key: s for s in steps}
-    if activity.next:
-        choices = {b.to: b for b in activity.next}
-        if branch not in choices:
-            raise ValidationError(
-                _("Choose what happens next: %(choices)s")
-                % {"choices": "; ".join(b.when for b in activity.next)}
-            )
-        following = [by_key[branch]] if branch in by_key else []
-        for other in choices:
-            if other != branch and other in by_key:
-                skipped = by_key[other]
-                skipped.state = Step.State.SKIPPED
-                skipped.save(update_fields=["state"])
-    elif activity.end:
-        following = []
+    if activity.next and not any(b.to == branch for b in activity.next):
+        acted = None  # ask for the way on before the module acts
     else:
-        following = [s for s in steps if s.position == step.position + 1]
+        acted = _action_outcome(actor, step, data, files, now)
+    if acted is not None:
+        output, branch = acted[0] or output, acted[1] or branch
+    try:
+        move = flow.after_completion(
+            definition,
+            [s.activity.key for s in steps],
+            {s.activity.key: s.state for s in steps},
+            step.activity.key,
+            branch,
+        )
+    except flow.FlowError:
+        raise ValidationError(
+            _("Choose what happens next: %(choices)s")
+            % {"choices": "; ".join(b.when for b in activity.next)}
+        ) from None
     assert step.started_at is not None  # an active step has started
     calendar = CalendarCache().get(ticket.unit, timezone.localtime(step.started_at).year)
     step.state = Step.State.DONE
@@ -124,11 +145,13 @@ def ticket_complete_step(
             "within_standard",
         ]
     )
-    for nxt in following:
-        if nxt.state == Step.State.PENDING:
-            nxt.state = Step.State.ACTIVE
-            nxt.started_at = now
-            nxt.save(update_fields=["state", "started_at"])
+    for key in move.skip:
+        by_key[key].state = Step.State.SKIPPED
+        by_key[key].save(update_fields=["state"])
+    for key in move.start:
+        by_key[key].state = Step.State.ACTIVE
+        by_key[key].started_at = now
+        by_key[key].save(update_fields=["state", "started_at"])
     audit(
         actor,
         "ticket.step",

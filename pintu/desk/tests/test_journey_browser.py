@@ -12,18 +12,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from pintu.conftest import PASSWORD, Personas, screenshot
+from pintu.conftest import Personas, screenshot, sign_in
 from pintu.desk.models import Step, Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Any, username: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def fill_service_fields(page: Any) -> None:

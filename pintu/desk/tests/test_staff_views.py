@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from pintu.conftest import PASSWORD, Personas, fields_for, make_user, screenshot, service
+from pintu.conftest import Personas, fields_for, make_user, screenshot, service, sign_in
 from pintu.core.models import AuditEvent
 from pintu.desk import services
 from pintu.desk.models import Article, Door, SavedFilter, Status, Step, Ticket
@@ -644,14 +644,6 @@ def test_the_ticket_page_runs_a_fixed_number_of_queries(
 
 
 # ---------------------------------------------------------------- in the browser
-
-
-def sign_in(page: Any, username: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 @pytest.mark.browser

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pintu.desk import access, selectors, services
+from pintu.desk.actions import StepAction, action_for, bound_form
 from pintu.desk.channels import channel_words, reply_channel
 from pintu.desk.forms import (
     AssignForm,
@@ -155,7 +156,18 @@ def _ticket_page(
                 "split_chosen": {str(pk) for pk in request.POST.getlist("articles")},
             }
         )
+        if active is not None:
+            context["step_action"] = _step_action(ticket, active.step)
+            if context["step_action"] is not None:
+                context["action_form"] = bound.get("action") or bound_form(
+                    context["step_action"], active.step
+                )
     return render(request, "desk/staff/ticket.html", context)
+
+
+def _step_action(ticket: Ticket, step: Step) -> StepAction | None:
+    """The module's action of this step, if a module registered one."""
+    return action_for(ticket.service_type.sop.code, step.activity.key)
 
 
 @require_GET
@@ -170,6 +182,7 @@ def _act(
     name: str,
     form: forms.Form,
     action: Callable[[dict[str, Any]], str],
+    also: dict[str, forms.Form] | None = None,
 ) -> HttpResponse:
     """Run one action: on success a message and back to the ticket; when the form or
     the service refuses, the page again with the error and what was typed."""
@@ -184,7 +197,7 @@ def _act(
             return redirect("desk-ticket", reference=ticket.reference)
     else:
         messages.error(request, _("Check the form below."))
-    return _ticket_page(request, ticket, {name: form})
+    return _ticket_page(request, ticket, {name: form, **(also or {})})
 
 
 @require_POST
@@ -255,6 +268,8 @@ def ticket_status(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @login_required
 def ticket_step(request: HttpRequest, reference: str) -> HttpResponse:
+    """Complete the step in progress; a step a module acts on also takes that module's
+    form, shown again with its errors when it is refused."""
     ticket = _staff_ticket(request, reference)
     step_id = request.POST.get("step", "")
     step = selectors.ticket_step(ticket, int(step_id) if step_id.isdigit() else 0)
@@ -262,18 +277,25 @@ def ticket_step(request: HttpRequest, reference: str) -> HttpResponse:
         (a for a in ticket.service_type.sop.parsed().activities if a.key == step.activity.key),
         None,
     )
+    action = _step_action(ticket, step)
+    action_form = bound_form(action, step, request.POST, request.FILES) if action else None
 
     def complete(data: dict[str, Any]) -> str:
+        if action_form is not None and not action_form.is_valid():
+            raise ValidationError(_("Check the form below."))
         services.ticket_complete_step(
             actor=signed_in(request),
             step=step,
             output=data["output"],
             branch=data.get("branch", ""),
+            data=request.POST,
+            files=request.FILES,
         )
         return _("Step %(number)s done.") % {"number": step.position}
 
     form = StepForm(request.POST, branches=activity.next if activity else ())
-    return _act(request, ticket, "step", form, complete)
+    bound = {"action": action_form} if action_form is not None else {}
+    return _act(request, ticket, "step", form, complete, also=bound)
 
 
 @require_POST

@@ -9,21 +9,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from pintu.conftest import PASSWORD, Personas, screenshot
+from pintu.conftest import PASSWORD, Personas, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 SDM = "/sop/SDM.5.OT.02.02-5068/"
-
-
-def sign_in(page: Any, username: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    # The form's own button: without JavaScript the language menu shows one too.
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def overflow(scroller: Any) -> int:
