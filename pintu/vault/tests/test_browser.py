@@ -38,7 +38,7 @@ def test_staff_enter_the_account_at_its_step_and_find_it_in_the_register(
         page.wait_for_url(f"**/desk/t/{ticket.reference}/")
     form = page.locator("form.step-form")
     assert form.locator("fieldset.step-action").is_visible()
-    assert page.input_value(f"#id_action-service") == "Zoom"  # from the request
+    assert page.input_value("#id_action-service") == "Zoom"  # from the request
     page.fill("#id_action-notes", "Dipakai kuliah daring prodi TRPL")
     screenshot(page, "vault-step-form")
     form.locator("button[type=submit]", has_text="Catat di daftar").click()
