@@ -26,11 +26,16 @@ def ticket_merge(
     now = now_or_current(now)
     if source.pk == target.pk:
         raise ValidationError(_("A request cannot be merged into itself."))
-    source, target = lock_ticket(source), lock_ticket(target)
+    # Locked in the order of their keys, whichever way round they are merged: two
+    # merges of the same pair crossing each other then queue instead of deadlocking.
+    locked = {t.pk: lock_ticket(t) for t in sorted((source, target), key=lambda t: t.pk)}
+    source, target = locked[source.pk], locked[target.pk]
     access.require_work(actor, source)
     access.require_work(actor, target)
     if source.unit_id != target.unit_id:
         raise ValidationError(_("Only requests of the same unit can be merged."))
+    if source.merged_into_id is not None or target.merged_into_id is not None:
+        raise ValidationError(_("A request that was merged into another cannot be merged."))
     moved = Article.objects.filter(ticket=source).update(ticket=target)
     source.merged_into = target
     save_changed(source, ["merged_into"])
