@@ -9,7 +9,8 @@ from django.core import checks
 from django.db import DatabaseError
 
 from pintu.desk.actions import ACTIONS
-from pintu.sop.schema import DefinitionError, parse_definition
+from pintu.sop.nodes import DefinitionError
+from pintu.sop.schema import parse_definition
 from pintu.sop.selectors import activity_keys_by_sop
 from pintu.sop.services import DEFINITIONS_DIR, definition_files
 

@@ -16,7 +16,7 @@ from django.utils.functional import Promise as LazyString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
-from pintu.sop.schema import parse_duration
+from pintu.sop.grammar import parse_duration
 
 # The number fills %(count)s and picks the plural form.
 _WORKING: dict[str, LazyString] = {

@@ -6,29 +6,21 @@ naming the file, the line and the field, e.g.
 ``PR.33.8.yaml:42: kpis[3].code: required field is missing``. List positions in field
 paths count from 0.
 
-KPI targets follow a small grammar (see ``parse_target``)::
-
-    present                          the evidence exists (evidence_present)
-    >= 100%                          a share of at least 100 percent
-    >= 1/year                        a count of at least 1 per year
-    >= 80% from 2020, +5/year        a share of 80 percent in 2020, 5 points more each
-                                     later year, capped at 100 percent
+Durations, KPI targets and the measures a KPI may name are ``pintu.sop.grammar``'s.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Collection
 from datetime import date
-from typing import Any, Literal, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from pintu.sop.definition import (
     CLOCKS,
-    DURATION_RE,
     RETENTION_RE,
     Activity,
     Branch,
@@ -40,14 +32,29 @@ from pintu.sop.definition import (
     Role,
     Service,
 )
+from pintu.sop.grammar import (
+    DURATION_HINT,
+    KNOWN_MEASURES,
+    TARGET_EXAMPLES,
+    parse_duration,
+    parse_target,
+)
+from pintu.sop.nodes import (
+    NULL,
+    STR,
+    TIMESTAMP,
+    DefinitionError,
+    NodeReader,
+    join_path,
+    kind_of,
+    line_of,
+)
 
 SOP_CODE_RE = re.compile(r"^[A-Z][A-Za-z0-9]*([.-][A-Za-z0-9]+)*$")
 KPI_CODE_RE = re.compile(r"^[A-Z](\.[0-9]+)+(\.[a-z])?$")
 # Keys become URL slugs and form field names.
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 FIELD_TYPES = ("text", "textarea", "choice", "date", "email", "number")
-DURATION_HINT = "use 15m, 4h, 1d, 2w or 1mo"
-TARGET_HINT = "use present, >= 100%, >= 1/year or >= 80% from 2020, +5/year"
 
 # Column sizes of pintu.sop.models, checked here so that a long text fails with its line
 # instead of as a database error halfway through a load.
@@ -60,169 +67,8 @@ MAX_OUTPUT = 300
 MAX_KPI_CODE = 32
 MAX_TARGET = 64
 
-TargetKind = Literal["presence", "share", "count"]
 _T = TypeVar("_T")
 
-
-@dataclass(frozen=True)
-class MeasureSpec:
-    doc: str  # what the measure computes, in one line
-    target: TargetKind  # the kind of target it is compared with
-    # Parameter name -> "duration", "text", or the tuple of allowed values. All required.
-    params: dict[str, str | tuple[str, ...]]
-
-
-_COOPERATION_UNIT_KINDS = ("department", "study_programme", "unit")
-
-KNOWN_MEASURES: dict[str, MeasureSpec] = {
-    # B.1.14.11.a, B.4.6.4.a, B.1.15.14.b
-    "first_response_within": MeasureSpec(
-        "Share of requests whose first public staff reply, through any door, came within "
-        "`within` of their arrival.",
-        "share",
-        {"within": "duration"},
-    ),
-    # B.4.6.4.b-f, B.1.15.14.a, B.1.15.14.c
-    "resolved_within": MeasureSpec(
-        "Share of requests resolved within `within` of their arrival, over the services "
-        "that name this KPI (all the SOP's services when none does).",
-        "share",
-        {"within": "duration"},
-    ),
-    # B.4.6.4.g: the clock starts at the feature's publication, not at a request.
-    "announced_within": MeasureSpec(
-        "Share of published information-system features or changes whose announcement "
-        "(sosialisasi) went out within `within` of the publication.",
-        "share",
-        {"within": "duration"},
-    ),
-    # B.1.8.16.a-d, B.1.8.17.a-b, B.1.8.18, B.4.6.1, B.4.6.2, B.4.10.1, B.4.10.2
-    "evidence_present": MeasureSpec(
-        "Whether the document named by `evidence` is on file for the year.",
-        "presence",
-        {"evidence": "text"},
-    ),
-    # B.1.8.16.e, B.1.8.17.c
-    "services_evaluated": MeasureSpec(
-        "Share of the SOP's service types covered by an evaluation (service-analysis "
-        "report) during the year.",
-        "share",
-        {},
-    ),
-    # B.4.10.8
-    "reports_per_year": MeasureSpec(
-        "Number of reports of kind `report` (e.g. LED) the unit completed in the year.",
-        "count",
-        {"report": "text"},
-    ),
-    # B.1.15.7: every department, every year.
-    "activities_per_year": MeasureSpec(
-        "Fewest cooperation activities carried out in the year by any one unit of kind `per`.",
-        "count",
-        {"per": _COOPERATION_UNIT_KINDS},
-    ),
-    # B.1.15.12
-    "share_of_units_with_activity": MeasureSpec(
-        "Share of the units of kind `kind` with at least one cooperation activity in the year.",
-        "share",
-        {"kind": _COOPERATION_UNIT_KINDS},
-    ),
-    # B.1.15.8.a-c: the three aspects the monitoring form records.
-    "cooperation_aspect_met": MeasureSpec(
-        "Share of the year's cooperation activities whose monitoring form (BO.28.1.2) "
-        "records the aspect `aspect` (benefit, performance or satisfaction) as met.",
-        "share",
-        {"aspect": ("benefit", "performance", "satisfaction")},
-    ),
-}
-
-_TARGET_EXAMPLES: dict[TargetKind, str] = {
-    "presence": "present",
-    "share": "a share such as >= 100%",
-    "count": "a count such as >= 1/year",
-}
-
-_NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
-_SHARE_RE = re.compile(rf"^>=\s*{_NUMBER}\s*%$")
-_RISING_RE = re.compile(
-    rf"^>=\s*{_NUMBER}\s*%\s+from\s+([0-9]{{4}})\s*,\s*\+\s*{_NUMBER}\s*/\s*year$"
-)
-_COUNT_RE = re.compile(rf"^>=\s*{_NUMBER}\s*/\s*year$")
-
-
-@dataclass(frozen=True)
-class Target:
-    kind: TargetKind
-    value: float = 0.0  # percent for a share, count per year for a count
-    since: int | None = None  # first year of a rising share
-    step: float = 0.0  # percentage points added per year after ``since``
-
-    def threshold(self, year: int) -> float:
-        """The least value that meets the target in ``year``."""
-        if self.since is None or year <= self.since:
-            return self.value
-        return min(100.0, self.value + self.step * (year - self.since))
-
-
-def parse_target(text: str) -> Target:
-    """Parse a KPI target in the grammar of the module docstring; ValueError if it is not one."""
-    text = text.strip()
-    if text == "present":
-        return Target("presence")
-    if match := _SHARE_RE.match(text):
-        return Target("share", _percent(match.group(1), text))
-    if match := _RISING_RE.match(text):
-        return Target(
-            "share", _percent(match.group(1), text), int(match.group(2)), float(match.group(3))
-        )
-    if match := _COUNT_RE.match(text):
-        return Target("count", float(match.group(1)))
-    raise ValueError(f"{text!r} is not a target ({TARGET_HINT})")
-
-
-def _percent(number: str, text: str) -> float:
-    value = float(number)
-    if value > 100:
-        raise ValueError(f"{text!r} asks for more than 100%")
-    return value
-
-
-def parse_duration(text: str) -> tuple[int, str]:
-    """Split a duration such as ``15m`` or ``1mo`` into (15, "m"); ValueError otherwise."""
-    match = DURATION_RE.match(text)
-    if match is None:
-        raise ValueError(f"{text!r} is not a duration ({DURATION_HINT})")
-    return int(match.group("amount")), match.group("unit")
-
-
-class DefinitionError(Exception):
-    """One problem in one definition file, at one line and field."""
-
-    def __init__(self, file: str, line: int, field: str, message: str) -> None:
-        super().__init__(file, line, field, message)
-        self.file = file
-        self.line = line
-        self.field = field
-        self.message = message
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
-        return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
-
-
-_STR = "tag:yaml.org,2002:str"
-_NULL = "tag:yaml.org,2002:null"
-_BOOL = "tag:yaml.org,2002:bool"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_SCALAR_KINDS = {
-    _NULL: "null",
-    _BOOL: "a yes/no value",
-    "tag:yaml.org,2002:int": "a number",
-    "tag:yaml.org,2002:float": "a number",
-    _TIMESTAMP: "a date",
-}
 
 _TOP_REQUIRED = (
     "code", "version", "title", "unit", "approved_by", "effective",
@@ -233,22 +79,6 @@ _TOP_OPTIONAL = (
     "qualifications", "related", "linked_sops", "supporting_documents", "requester_roles",
     "owner", "gaps",
 )  # fmt: skip
-
-
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
-def _kind(node: Node) -> str:
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    if isinstance(node, SequenceNode):
-        return "a list"
-    return _SCALAR_KINDS.get(node.tag, "text")
-
-
-def _line(node: Node) -> int:
-    return int(node.start_mark.line) + 1
 
 
 def parse_definition(
@@ -274,113 +104,16 @@ def parse_definition(
     return _Parser(file, known_units).definition(root)
 
 
-class _Parser:
+class _Parser(NodeReader):
     def __init__(self, file: str, known_units: Collection[str] | None) -> None:
-        self.file = file
+        super().__init__(file)
         self.known_units = known_units
-        # Line of every field read, for the checks that run after the whole file is read.
-        self.lines: dict[str, int] = {}
-
-    # Reading nodes
-
-    def fail(self, where: Node | int, path: str, message: str) -> NoReturn:
-        line = where if isinstance(where, int) else _line(where)
-        raise DefinitionError(self.file, line, path, message)
-
-    def mapping(
-        self,
-        node: Node,
-        path: str,
-        required: tuple[str, ...],
-        optional: tuple[str, ...] = (),
-    ) -> dict[str, Node]:
-        if not isinstance(node, MappingNode):
-            self.fail(node, path, f"expected a mapping, found {_kind(node)}")
-        self.lines[path] = _line(node)
-        allowed = required + optional
-        first_seen: dict[str, int] = {}
-        values: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag != _STR:
-                self.fail(
-                    key_node, path, f"field names must be plain words, found {_kind(key_node)}"
-                )
-            key = str(key_node.value)
-            field = _join(path, key)
-            if key in first_seen:
-                self.fail(key_node, field, f"duplicate key (first at line {first_seen[key]})")
-            first_seen[key] = _line(key_node)
-            if key not in allowed:
-                self.fail(
-                    key_node,
-                    field,
-                    f"unknown field '{key}' (allowed: {', '.join(allowed) or 'none'})",
-                )
-            values[key] = value_node
-        for key in required:
-            if key not in values:
-                self.fail(node, _join(path, key), "required field is missing")
-        return values
-
-    def sequence(self, node: Node, path: str, *, non_empty: bool = False) -> list[Node]:
-        if not isinstance(node, SequenceNode):
-            hint = " (write [] for none)" if node.tag == _NULL else ""
-            self.fail(node, path, f"expected a list, found {_kind(node)}{hint}")
-        self.lines[path] = _line(node)
-        if non_empty and not node.value:
-            self.fail(node, path, "must list at least one entry")
-        return list(node.value)
-
-    def items(
-        self, node: Node, path: str, read: Callable[[Node, str], _T], *, non_empty: bool = False
-    ) -> tuple[_T, ...]:
-        """Read each entry of a list with ``read``, naming it by its position."""
-        entries = self.sequence(node, path, non_empty=non_empty)
-        return tuple(read(entry, f"{path}[{i}]") for i, entry in enumerate(entries))
-
-    def text(
-        self, node: Node | None, path: str, *, required: bool = True, max_length: int = 0
-    ) -> str:
-        if node is None or (node.tag == _NULL and not required):
-            return ""
-        if not isinstance(node, ScalarNode):
-            self.fail(node, path, f"expected text, found {_kind(node)}")
-        self.lines[path] = _line(node)
-        if node.tag != _STR:
-            if node.tag == _NULL:
-                self.fail(node, path, "must not be empty")
-            self.fail(
-                node, path, f"expected text, found {_kind(node)} ({node.value}); put it in quotes"
-            )
-        value = str(node.value).strip()
-        if required and not value:
-            self.fail(node, path, "must not be empty")
-        if max_length and len(value) > max_length:
-            self.fail(node, path, f"is {len(value)} characters long (at most {max_length})")
-        return value
-
-    def texts(self, node: Node | None, path: str, *, non_empty: bool = False) -> tuple[str, ...]:
-        return () if node is None else self.items(node, path, self.text, non_empty=non_empty)
 
     def key(self, node: Node, path: str) -> str:
         value = self.text(node, path, max_length=MAX_KEY)
         if not KEY_RE.match(value):
             self.fail(node, path, f"'{value}' is not a key (lower-case letters, digits, - and _)")
         return value
-
-    def flag(self, node: Node | None, path: str, default: bool) -> bool:
-        if node is None:
-            return default
-        if not isinstance(node, ScalarNode) or node.tag != _BOOL:
-            self.fail(node, path, f"expected true or false, found {_kind(node)}")
-        return bool(yaml.constructor.SafeConstructor.bool_values[str(node.value).lower()])
-
-    def token(self, node: Node, path: str, what: str) -> str:
-        """A short code such as 15m or 5y, read as written whatever type YAML gives it."""
-        if not isinstance(node, ScalarNode) or node.tag == _NULL:
-            self.fail(node, path, f"expected {what}, found {_kind(node)}")
-        self.lines[path] = _line(node)
-        return str(node.value).strip()
 
     def duration(self, node: Node, path: str) -> str:
         value = self.token(node, path, f"a duration ({DURATION_HINT})")
@@ -392,17 +125,9 @@ class _Parser:
 
     def time_standard(self, node: Node | None, path: str) -> str | None:
         """A step's Mutu Baku time; null where the SOP's table leaves it blank."""
-        if node is None or node.tag == _NULL:
+        if node is None or node.tag == NULL:
             return None
         return self.duration(node, path)
-
-    def choice(self, node: Node | None, path: str, allowed: tuple[str, ...], default: str) -> str:
-        if node is None:
-            return default
-        value = self.text(node, path)
-        if value not in allowed:
-            self.fail(node, path, f"'{value}' is not one of: {', '.join(allowed)}")
-        return value
 
     # Sections
 
@@ -460,10 +185,10 @@ class _Parser:
 
     def date(self, node: Node, path: str) -> date | None:
         """A date such as 2022-07-11, or null where the original's date was lost."""
-        if node.tag == _NULL:
+        if node.tag == NULL:
             return None
-        if not isinstance(node, ScalarNode) or node.tag not in (_TIMESTAMP, _STR):
-            self.fail(node, path, f"expected a date such as 2022-07-11, found {_kind(node)}")
+        if not isinstance(node, ScalarNode) or node.tag not in (TIMESTAMP, STR):
+            self.fail(node, path, f"expected a date such as 2022-07-11, found {kind_of(node)}")
         try:
             return date.fromisoformat(str(node.value).strip())
         except ValueError:
@@ -472,8 +197,10 @@ class _Parser:
     def roles(self, node: Node) -> tuple[Role, ...]:
         """Roles are a mapping of key to the role's name in the SOP's words."""
         if not isinstance(node, MappingNode) or not node.value:
-            self.fail(node, "roles", f"expected a mapping of role key to name, found {_kind(node)}")
-        self.lines["roles"] = _line(node)
+            self.fail(
+                node, "roles", f"expected a mapping of role key to name, found {kind_of(node)}"
+            )
+        self.lines["roles"] = line_of(node)
         first_seen: dict[str, int] = {}
         roles = []
         for key_node, value_node in node.value:
@@ -481,7 +208,7 @@ class _Parser:
             key = self.key(key_node, path)
             if key in first_seen:
                 self.fail(key_node, path, f"duplicate key (first at line {first_seen[key]})")
-            first_seen[key] = _line(key_node)
+            first_seen[key] = line_of(key_node)
             roles.append(Role(key=key, name=self.text(value_node, path, max_length=MAX_NAME)))
         return tuple(roles)
 
@@ -580,7 +307,7 @@ class _Parser:
             self.fail(
                 fields["target"],
                 f"{path}.target",
-                f"'{target}' does not fit {measure.name}, which needs {_TARGET_EXAMPLES[wanted]}",
+                f"'{target}' does not fit {measure.name}, which needs {TARGET_EXAMPLES[wanted]}",
             )
         return Kpi(
             code=code,
@@ -611,7 +338,7 @@ class _Parser:
             )
         params: dict[str, Any] = {}
         for param, kind in spec.params.items():
-            where = _join(params_path, param)
+            where = join_path(params_path, param)
             if param not in given:
                 self.fail(
                     fields.get("params", node), where, f"required parameter of {name} is missing"

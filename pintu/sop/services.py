@@ -16,7 +16,8 @@ from pintu.core.audit import audit_record
 from pintu.org.models import Unit
 from pintu.sop.definition import Definition
 from pintu.sop.models import Activity, Kpi, ServiceType, Sop
-from pintu.sop.schema import DefinitionError, parse_definition
+from pintu.sop.nodes import DefinitionError
+from pintu.sop.schema import parse_definition
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 _CODE_LINE_RE = re.compile(rb"^code\s*:", re.MULTILINE)

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET
 from pintu.org.models import Unit
 from pintu.sop import diagram, selectors
 from pintu.sop.definition import RETENTION_RE, Activity, Definition, Service
+from pintu.sop.grammar import parse_target
 from pintu.sop.models import Sop
-from pintu.sop.schema import parse_target
 
 # Characters kept in a download's file name; SOP codes normally have only these.
 UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]")

@@ -37,7 +37,8 @@ from pintu.desk.services import (
 )
 from pintu.doors.email.charsets import DEFAULT_FALLBACK_CHARSETS
 from pintu.doors.email.classify import Classification, Kind, classify
-from pintu.doors.email.parse import ParsedEmail, UnparseableEmail, message_id_of, parse_email
+from pintu.doors.email.mime import message_id_of
+from pintu.doors.email.parse import ParsedEmail, UnparseableEmail, parse_email
 from pintu.doors.intake import NoServiceError, default_service
 from pintu.doors.models import InboundMessage, Mailbox
 from pintu.org import access as org_access

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from pintu.doors.email import markup
 from pintu.doors.email.charsets import decode_bytes, decode_words
 from pintu.doors.email.markup import html_to_text
-from pintu.doors.email.parse import UnparseableEmail, message_id_of, parse_email, safe_filename
+from pintu.doors.email.mime import message_id_of, safe_filename
+from pintu.doors.email.parse import UnparseableEmail, parse_email
 
 
 def mail(*headers: str, body: str | bytes = "Halo.\n") -> bytes:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pintu.sop.definition import Definition
-from pintu.sop.schema import KNOWN_MEASURES, parse_definition
+from pintu.sop.grammar import KNOWN_MEASURES
+from pintu.sop.schema import parse_definition
 from pintu.sop.services import DEFINITIONS_DIR, definition_files
 
 FILES = {

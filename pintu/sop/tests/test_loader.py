@@ -11,7 +11,7 @@ from pintu.conftest import Personas
 from pintu.core.models import AuditEvent
 from pintu.sop import selectors
 from pintu.sop.models import Activity, Kpi, ServiceType, Sop
-from pintu.sop.schema import DefinitionError
+from pintu.sop.nodes import DefinitionError
 from pintu.sop.services import DEFINITIONS_DIR, sop_load_dir, sop_load_file
 
 pytestmark = pytest.mark.django_db

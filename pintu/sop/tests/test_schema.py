@@ -10,15 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pintu.sop.definition import Definition
+from pintu.sop.grammar import KNOWN_MEASURES, Target, parse_duration, parse_target
 from pintu.sop.models import Sop
-from pintu.sop.schema import (
-    KNOWN_MEASURES,
-    DefinitionError,
-    Target,
-    parse_definition,
-    parse_duration,
-    parse_target,
-)
+from pintu.sop.nodes import DefinitionError
+from pintu.sop.schema import parse_definition
 from pintu.sop.services import sop_load_dir
 
 # A small valid SOP. The line numbers in the cases below refer to this text.

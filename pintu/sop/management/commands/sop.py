@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pintu.sop import selectors
-from pintu.sop.schema import DefinitionError
+from pintu.sop.nodes import DefinitionError
 from pintu.sop.services import (
     DEFINITIONS_DIR,
     LoadResult,

@@ -1,0 +1,155 @@
+"""The small languages an SOP file speaks inside its YAML: durations (``15m``, ``3d``,
+``1mo``), KPI targets, and the measures a KPI may name with their parameters.
+
+Pure: no ORM, no clock. KPI targets follow this grammar (``parse_target``)::
+
+    present                          the evidence exists (evidence_present)
+    >= 100%                          a share of at least 100 percent
+    >= 1/year                        a count of at least 1 per year
+    >= 80% from 2020, +5/year        a share of 80 percent in 2020, 5 points more each
+                                     later year, capped at 100 percent
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pintu.sop.definition import DURATION_RE
+
+DURATION_HINT = "use 15m, 4h, 1d, 2w or 1mo"
+TARGET_HINT = "use present, >= 100%, >= 1/year or >= 80% from 2020, +5/year"
+
+TargetKind = Literal["presence", "share", "count"]
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    doc: str  # what the measure computes, in one line
+    target: TargetKind  # the kind of target it is compared with
+    # Parameter name -> "duration", "text", or the tuple of allowed values. All required.
+    params: dict[str, str | tuple[str, ...]]
+
+
+_COOPERATION_UNIT_KINDS = ("department", "study_programme", "unit")
+
+KNOWN_MEASURES: dict[str, MeasureSpec] = {
+    # B.1.14.11.a, B.4.6.4.a, B.1.15.14.b
+    "first_response_within": MeasureSpec(
+        "Share of requests whose first public staff reply, through any door, came within "
+        "`within` of their arrival.",
+        "share",
+        {"within": "duration"},
+    ),
+    # B.4.6.4.b-f, B.1.15.14.a, B.1.15.14.c
+    "resolved_within": MeasureSpec(
+        "Share of requests resolved within `within` of their arrival, over the services "
+        "that name this KPI (all the SOP's services when none does).",
+        "share",
+        {"within": "duration"},
+    ),
+    # B.4.6.4.g: the clock starts at the feature's publication, not at a request.
+    "announced_within": MeasureSpec(
+        "Share of published information-system features or changes whose announcement "
+        "(sosialisasi) went out within `within` of the publication.",
+        "share",
+        {"within": "duration"},
+    ),
+    # B.1.8.16.a-d, B.1.8.17.a-b, B.1.8.18, B.4.6.1, B.4.6.2, B.4.10.1, B.4.10.2
+    "evidence_present": MeasureSpec(
+        "Whether the document named by `evidence` is on file for the year.",
+        "presence",
+        {"evidence": "text"},
+    ),
+    # B.1.8.16.e, B.1.8.17.c
+    "services_evaluated": MeasureSpec(
+        "Share of the SOP's service types covered by an evaluation (service-analysis "
+        "report) during the year.",
+        "share",
+        {},
+    ),
+    # B.4.10.8
+    "reports_per_year": MeasureSpec(
+        "Number of reports of kind `report` (e.g. LED) the unit completed in the year.",
+        "count",
+        {"report": "text"},
+    ),
+    # B.1.15.7: every department, every year.
+    "activities_per_year": MeasureSpec(
+        "Fewest cooperation activities carried out in the year by any one unit of kind `per`.",
+        "count",
+        {"per": _COOPERATION_UNIT_KINDS},
+    ),
+    # B.1.15.12
+    "share_of_units_with_activity": MeasureSpec(
+        "Share of the units of kind `kind` with at least one cooperation activity in the year.",
+        "share",
+        {"kind": _COOPERATION_UNIT_KINDS},
+    ),
+    # B.1.15.8.a-c: the three aspects the monitoring form records.
+    "cooperation_aspect_met": MeasureSpec(
+        "Share of the year's cooperation activities whose monitoring form (BO.28.1.2) "
+        "records the aspect `aspect` (benefit, performance or satisfaction) as met.",
+        "share",
+        {"aspect": ("benefit", "performance", "satisfaction")},
+    ),
+}
+
+TARGET_EXAMPLES: dict[TargetKind, str] = {
+    "presence": "present",
+    "share": "a share such as >= 100%",
+    "count": "a count such as >= 1/year",
+}
+
+_NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
+_SHARE_RE = re.compile(rf"^>=\s*{_NUMBER}\s*%$")
+_RISING_RE = re.compile(
+    rf"^>=\s*{_NUMBER}\s*%\s+from\s+([0-9]{{4}})\s*,\s*\+\s*{_NUMBER}\s*/\s*year$"
+)
+_COUNT_RE = re.compile(rf"^>=\s*{_NUMBER}\s*/\s*year$")
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: TargetKind
+    value: float = 0.0  # percent for a share, count per year for a count
+    since: int | None = None  # first year of a rising share
+    step: float = 0.0  # percentage points added per year after ``since``
+
+    def threshold(self, year: int) -> float:
+        """The least value that meets the target in ``year``."""
+        if self.since is None or year <= self.since:
+            return self.value
+        return min(100.0, self.value + self.step * (year - self.since))
+
+
+def parse_target(text: str) -> Target:
+    """Parse a KPI target in the grammar of the module docstring; ValueError if it is not one."""
+    text = text.strip()
+    if text == "present":
+        return Target("presence")
+    if match := _SHARE_RE.match(text):
+        return Target("share", _percent(match.group(1), text))
+    if match := _RISING_RE.match(text):
+        return Target(
+            "share", _percent(match.group(1), text), int(match.group(2)), float(match.group(3))
+        )
+    if match := _COUNT_RE.match(text):
+        return Target("count", float(match.group(1)))
+    raise ValueError(f"{text!r} is not a target ({TARGET_HINT})")
+
+
+def _percent(number: str, text: str) -> float:
+    value = float(number)
+    if value > 100:
+        raise ValueError(f"{text!r} asks for more than 100%")
+    return value
+
+
+def parse_duration(text: str) -> tuple[int, str]:
+    """Split a duration such as ``15m`` or ``1mo`` into (15, "m"); ValueError otherwise."""
+    match = DURATION_RE.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration ({DURATION_HINT})")
+    return int(match.group("amount")), match.group("unit")
