@@ -1,4 +1,5 @@
 """Personal API tokens: made, checked and revoked here, by the API and `pintu token`.
+The core knows a person only as the configured user model (``AUTH_USER_MODEL``).
 
 A token is ``pintu_`` and 40 random URL-safe characters. The database keeps the first 8
 of those (to list and revoke a token by) and the SHA-256 digest of the whole token,
@@ -19,7 +20,6 @@ from django.utils import timezone
 
 from pintu.core.audit import audit_record
 from pintu.core.models import ApiToken
-from pintu.org.models import User
 
 SCHEME = "pintu_"
 PREFIX_LENGTH = 8
@@ -40,7 +40,7 @@ def _prefix(token: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, actor: Any, user: User, name: str = "", now: datetime | None = None
+    *, actor: Any, user: Any, name: str = "", now: datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Make a token for ``user``; returns the row and the token, which is never stored."""
     while True:
@@ -63,7 +63,7 @@ def api_token_create(
     return row, token
 
 
-def api_token_verify(token: str, *, now: datetime | None = None) -> User | None:
+def api_token_verify(token: str, *, now: datetime | None = None) -> Any:
     """The active user a token belongs to, or None for an unknown or revoked token."""
     if not token.startswith(SCHEME) or len(token) != len(SCHEME) + SECRET_LENGTH:
         return None
@@ -111,5 +111,5 @@ def api_token_find(prefix: str) -> ApiToken | None:
     return ApiToken.objects.select_related("user").filter(prefix=prefix).first()
 
 
-def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+def api_tokens_of(user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")

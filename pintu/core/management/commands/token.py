@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -18,7 +20,6 @@ from pintu.core.tokens import (
     api_token_revoke,
     api_tokens_of,
 )
-from pintu.org.models import User
 
 
 class Command(BaseCommand):
@@ -53,13 +54,13 @@ class Command(BaseCommand):
             api_token_revoke(actor=None, token=row)
             self.stdout.write(f"revoked {SCHEME}{row.prefix} of {row.user.username}")
 
-    def _user(self, username: str) -> User:
-        user = User.objects.filter(username=username).first()
+    def _user(self, username: str) -> AbstractUser:
+        user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"no user {username}", returncode=2)
         return user
 
-    def _list(self, user: User) -> None:
+    def _list(self, user: AbstractUser) -> None:
         def when(moment: Any) -> str:
             return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "-"
 
