@@ -43,9 +43,6 @@ class Channel:
     door: str = ""
     recipient: str = ""
     in_portal: bool = False
-    # The door the request came through, for wording ("shown in the portal and sent by
-    # e-mail" for a portal request).
-    came_by: str = ""
 
     @property
     def sends(self) -> bool:
@@ -98,25 +95,31 @@ def _has_account(ticket: Ticket) -> bool:
     return bool(ticket.requester_id or (ticket.contact and ticket.contact.user_id))
 
 
+def _whatsapp(number: str, in_portal: bool, now: datetime) -> Channel:
+    mode = Mode.WHATSAPP_TEXT if window_open(number, now) else Mode.WHATSAPP_TEMPLATE
+    return Channel(mode, Door.WHATSAPP, number, in_portal)
+
+
 def reply_channel(ticket: Ticket, now: datetime) -> Channel:
-    """The way back to the requester of ``ticket`` at ``now``: the door the request
-    came through when it can carry a message (WhatsApp by number, the portal and
-    e-mail by address); otherwise the portal for a requester with an account. Walk-in
-    and phone requests have no channel back but the portal."""
+    """The way back to the requester of ``ticket`` at ``now``.
+
+    A request by WhatsApp is answered by WhatsApp, one from the portal or by e-mail by
+    e-mail, to the address or number known for the requester. A walk-in or phone
+    request has no door of its own to answer through: it is answered by e-mail when an
+    address is known, else by WhatsApp when a number is. Without any, a requester with
+    an account reads the answer in the portal; otherwise nothing can be sent.
+    """
     in_portal = _has_account(ticket)
+    email, number = _address(ticket, "email"), _address(ticket, "phone")
     if ticket.door == Door.WHATSAPP:
-        number = _address(ticket, "phone")
-        if not number:
-            return Channel(Mode.NONE, door=Door.WHATSAPP, in_portal=in_portal, came_by=ticket.door)
-        mode = Mode.WHATSAPP_TEXT if window_open(number, now) else Mode.WHATSAPP_TEMPLATE
-        return Channel(mode, Door.WHATSAPP, number, in_portal, came_by=ticket.door)
-    if ticket.door in (Door.WEB, Door.EMAIL):
-        address = _address(ticket, "email")
-        if address:
-            return Channel(Mode.EMAIL, Door.EMAIL, address, in_portal, came_by=ticket.door)
-    return Channel(
-        Mode.PORTAL if in_portal else Mode.NONE, in_portal=in_portal, came_by=ticket.door
-    )
+        if number:
+            return _whatsapp(number, in_portal, now)
+        return Channel(Mode.NONE, door=Door.WHATSAPP, in_portal=in_portal)
+    if ticket.door in (Door.WEB, Door.EMAIL, Door.WALK_IN, Door.PHONE) and email:
+        return Channel(Mode.EMAIL, Door.EMAIL, email, in_portal)
+    if ticket.door in (Door.WALK_IN, Door.PHONE) and number:
+        return _whatsapp(number, in_portal, now)
+    return Channel(Mode.PORTAL if in_portal else Mode.NONE, in_portal=in_portal)
 
 
 def channel_words(channel: Channel) -> str:

@@ -223,6 +223,20 @@ class IntakeForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("When the requester came, called or wrote; the clock starts then."),
     )
+    answered_in_person = forms.BooleanField(
+        label=_("Already answered in person"),
+        required=False,
+        help_text=_(
+            "Tick when you answered at the counter or on the phone: that answer is the "
+            "first response, so the request is not late for it."
+        ),
+    )
+    answered_at = forms.DateTimeField(
+        label=_("Answered at"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     requester_kind = forms.ChoiceField(
         label=_("Requester"),
         choices=[(PERSON, _("A person with an account")), (CONTACT, _("An outside contact"))],
@@ -298,6 +312,16 @@ class IntakeForm(forms.Form):
                     "contact_name", _("Give at least a name, an e-mail or a WhatsApp number.")
                 )
         door = data.get("door")
+        if data.get("answered_in_person"):
+            if door not in (Door.WALK_IN, Door.PHONE):
+                self.add_error(
+                    "answered_in_person",
+                    _("Only a walk-in or phone request is answered in person."),
+                )
+            if data.get("answered_at") is None:
+                self.add_error("answered_at", _("When did you answer?"))
+            elif data.get("received_at") and data["answered_at"] < data["received_at"]:
+                self.add_error("answered_at", _("The answer cannot come before the request."))
         if door == Door.EMAIL and not email and "requester_kind" in data:
             self.add_error("door", _("An e-mail request needs the requester's e-mail address."))
         if door == Door.WHATSAPP and not phone and "requester_kind" in data:

@@ -21,8 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pintu.desk import access
-from pintu.desk.models import Article, Contact, Door, ReferenceCounter, Ticket
-from pintu.desk.services.common import audit, now_or_current, refresh_deadlines, snapshot
+from pintu.desk.models import Article, Contact, Door, ReferenceCounter, Status, Ticket
+from pintu.desk.services.common import (
+    DEADLINE_FIELDS,
+    audit,
+    now_or_current,
+    refresh_deadlines,
+    save_changed,
+    snapshot,
+)
 from pintu.desk.services.notify import acknowledge
 from pintu.desk.services.steps import steps_create
 from pintu.desk.services.tickets import clean_fields
@@ -182,6 +189,7 @@ def ticket_create(
     door: str = Door.WEB,
     fields: dict[str, Any] | None = None,
     received_at: datetime | None = None,
+    answered_at: datetime | None = None,
     acknowledge_receipt: bool = True,
     now: datetime | None = None,
 ) -> Created:
@@ -191,6 +199,9 @@ def ticket_create(
     and the promised times, unless the service type turns it off or the door says no
     (``acknowledge_receipt=False`` for auto-generated and bulk mail); the portal shows
     the same on its confirmation page.
+
+    Staff recording a walk-in or phone request they already answered face to face or on
+    the phone give ``answered_at``: that answer is the request's first response.
     """
     now = now_or_current(now)
     person, contact = _parties(requester)
@@ -217,6 +228,42 @@ def ticket_create(
         created_at=ticket.received_at,
     )
     article_attach(article, opening.uploads)
+    if answered_at is not None:
+        _answered_in_person(actor, ticket, answered_at, now)
     if acknowledge_receipt:
         acknowledge(ticket, now)
     return Created(ticket, article)
+
+
+def _answered_in_person(actor: Any, ticket: Ticket, answered_at: datetime, now: datetime) -> None:
+    """The answer staff gave at the counter or on the phone, before they typed the
+    request in: its first response, recorded as such in the conversation and the audit."""
+    if ticket.door not in (Door.WALK_IN, Door.PHONE):
+        raise ValidationError(_("Only a walk-in or phone request is answered in person."))
+    if not (actor and access.can_work_in(actor, ticket.unit)):
+        raise PermissionDenied(_("Only staff of the unit may record an answer given in person."))
+    if not ticket.received_at <= answered_at <= now:
+        raise ValidationError(
+            _("The answer in person must come between the request's arrival and now.")
+        )
+    ticket.first_response_at = answered_at
+    ticket.status = Status.OPEN
+    refresh_deadlines(ticket)
+    save_changed(ticket, ["first_response_at", "status", *DEADLINE_FIELDS])
+    Article.objects.create(
+        ticket=ticket,
+        kind=Article.Kind.SYSTEM,
+        door=ticket.door,
+        author=actor,
+        author_name=str(actor),
+        body=_("Answered in person on %(when)s.")
+        % {"when": timezone.localtime(answered_at).strftime("%Y-%m-%d %H:%M %Z")},
+        created_at=answered_at,
+    )
+    audit(
+        actor,
+        "ticket.answered",
+        ticket,
+        {"first_response_at": None},
+        {"first_response_at": answered_at.isoformat(), "door": ticket.door},
+    )

@@ -40,15 +40,21 @@ def request(personas: Personas, *, door: str, requester: Any, at: datetime | Non
         (Door.EMAIL, "email", Mode.EMAIL, Door.EMAIL, "tamu@example.ac.id"),
         (Door.EMAIL, "name only", Mode.NONE, "", ""),
         (Door.WHATSAPP, "phone", Mode.WHATSAPP_TEXT, Door.WHATSAPP, NUMBER),
-        (Door.WALK_IN, "person", Mode.PORTAL, "", ""),
+        (Door.WALK_IN, "person", Mode.EMAIL, Door.EMAIL, "mahasiswa@pintu.test"),
+        (Door.PHONE, "phone", Mode.WHATSAPP_TEMPLATE, Door.WHATSAPP, NUMBER),
+        (Door.WALK_IN, "person without address", Mode.PORTAL, "", ""),
         (Door.PHONE, "name only", Mode.NONE, "", ""),
     ],
 )
 def test_the_channel_back_follows_the_door_and_what_is_known(
     sops: None, personas: Personas, door: str, who: str, mode: Mode, via: str, to: str
 ) -> None:
+    if who == "person without address":
+        personas.requester.email = ""
+        personas.requester.save(update_fields=["email"])
     requester = {
         "person": personas.requester,
+        "person without address": personas.requester,
         "email": ContactDetails(name="Tamu", email="tamu@example.ac.id"),
         "phone": ContactDetails(name="Tamu", phone=NUMBER),
         "name only": ContactDetails(name="Tamu"),
@@ -86,13 +92,29 @@ def test_a_walk_in_without_an_account_gets_nothing_sent(sops, personas) -> None:
     assert not OutboxItem.objects.exists()
 
 
+def test_a_walk_in_with_a_known_address_is_answered_by_e_mail_but_not_acknowledged(
+    sops: None, personas: Personas
+) -> None:
+    """Answered face to face at the counter, so no acknowledgement; the written reply
+    and the rating request follow by e-mail as well as in the portal."""
+    ticket = request(personas, door=Door.WALK_IN, requester=personas.requester)
+    services.ticket_reply(actor=personas.staff, ticket=ticket, body="Sudah kami pasang.")
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.RESOLVED)
+    sent = OutboxItem.objects.order_by("id")
+    assert [(m.purpose, m.transport, m.recipient) for m in sent] == [
+        ("reply", Door.EMAIL, "mahasiswa@pintu.test"),
+        ("notification", Door.EMAIL, "mahasiswa@pintu.test"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("door", "who", "words"),
     [
         (Door.WEB, "person", "Tampil di portal dan dikirim lewat e-mail ke mahasiswa@"),
         (Door.EMAIL, "email", "Dikirim lewat e-mail ke tamu@example.ac.id"),
         (Door.WHATSAPP, "phone", "+6281299990000 sebagai pesan teks bebas"),
-        (Door.WALK_IN, "person", "Tampil bagi pemohon di portal"),
+        (Door.WALK_IN, "person", "Tampil di portal dan dikirim lewat e-mail ke mahasiswa@"),
+        (Door.WALK_IN, "name only", "Tidak dikirim"),
         (Door.PHONE, "name only", "Tidak dikirim"),
     ],
 )

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pintu.conftest import Personas, fields_for, service
+from pintu.core.models import AuditEvent
 from pintu.desk import services
-from pintu.desk.models import Article, Contact, Door, Ticket
+from pintu.desk.models import Article, Contact, Door, Status, Ticket
 from pintu.desk.services import ContactDetails, Opening
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,93 @@ def test_a_refused_walk_in_leaves_no_stray_contact(sops, personas: Personas) -> 
     response = client.post(reverse("desk-new"), arrives_later)
     assert response.status_code == 200 and "masa depan" in response.content.decode()
     assert not Ticket.objects.exists() and not Contact.objects.exists()
+
+
+def test_a_walk_in_answered_at_the_counter_has_its_first_response(sops, personas) -> None:
+    """Typed in after the conversation at the desk, it is not born late: the answer in
+    person is its first response, shown in the conversation and audited."""
+    arrived = timezone.now() - timedelta(hours=2)
+    answered = arrived + timedelta(minutes=5)
+    ticket = services.ticket_create(
+        actor=personas.staff,
+        service_type=service("PR.33.8", "layanan-ringan"),
+        requester=personas.requester,
+        opening=Opening(subject="Printer", body="Datang ke loket: printer macet."),
+        door=Door.WALK_IN,
+        received_at=arrived,
+        answered_at=answered,
+    ).ticket
+    ticket.refresh_from_db()
+    assert (ticket.first_response_at, ticket.status) == (answered, Status.OPEN)
+    note = ticket.articles.get(kind=Article.Kind.SYSTEM)
+    assert note.is_public and note.author == personas.staff and note.created_at == answered
+    audit = AuditEvent.objects.get(action="ticket.answered")
+    assert (
+        audit.actor == personas.staff and audit.after["first_response_at"] == answered.isoformat()
+    )
+    assert not Article.objects.filter(kind=Article.Kind.ACKNOWLEDGEMENT).exists()
+
+
+@pytest.mark.parametrize(
+    ("door", "offset", "message"),
+    [
+        (Door.WEB, timedelta(minutes=5), "loket atau telepon"),
+        (Door.WALK_IN, timedelta(minutes=-5), "antara"),
+        (Door.WALK_IN, timedelta(hours=3), "antara"),
+    ],
+)
+def test_an_answer_in_person_is_for_walk_ins_between_arrival_and_now(
+    sops: None, personas: Personas, door: str, offset: timedelta, message: str
+) -> None:
+    arrived = timezone.now() - timedelta(hours=2)
+    with pytest.raises(ValidationError, match=message):
+        services.ticket_create(
+            actor=personas.staff,
+            service_type=service("PR.33.8", "layanan-ringan"),
+            requester=personas.requester,
+            opening=Opening(subject="Printer", body="Macet"),
+            fields=fields_for(service("PR.33.8", "layanan-ringan")),
+            door=door,
+            received_at=arrived,
+            answered_at=arrived + offset,
+        )
+    assert not Ticket.objects.exists()
+
+
+def test_the_walk_in_form_records_the_answer_given_in_person(sops, personas) -> None:
+    client = Client()
+    client.force_login(personas.staff)
+    svc = service("PR.33.8", "layanan-ringan")
+    arrived = (timezone.localtime() - timedelta(hours=1)).replace(second=0, microsecond=0)
+    response = client.post(
+        reverse("desk-new"),
+        {
+            "requester_kind": "person",
+            "person": personas.requester.pk,
+            "door": Door.WALK_IN,
+            "received_at": arrived.strftime("%Y-%m-%dT%H:%M"),
+            "answered_in_person": "on",
+            "answered_at": (arrived + timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"),
+            "service": svc.pk,
+            "subject": "Printer lab 2",
+            "body": "Sudah dijelaskan di loket.",
+        },
+    )
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.first_response_at == arrived + timedelta(minutes=10)
+    refused = client.post(
+        reverse("desk-new"),
+        {
+            "requester_kind": "person",
+            "person": personas.requester.pk,
+            "door": Door.WALK_IN,
+            "received_at": arrived.strftime("%Y-%m-%dT%H:%M"),
+            "answered_in_person": "on",
+            "answered_at": (arrived - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"),
+            "service": svc.pk,
+            "subject": "Printer lab 3",
+            "body": "x",
+        },
+    )
+    assert refused.status_code == 200 and Ticket.objects.count() == 1

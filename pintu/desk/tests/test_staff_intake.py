@@ -263,6 +263,9 @@ def test_the_new_request_form_in_chromium(page: Any, personas: Personas) -> None
     page.check("input[name=door][value=phone]")
     earlier = timezone.localtime() - timedelta(minutes=40)
     page.fill("#id_received_at", earlier.strftime("%Y-%m-%dT%H:%M"))
+    # Answered on the phone ten minutes in: that is the first response.
+    page.check("#id_answered_in_person")
+    page.fill("#id_answered_at", (earlier + timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
     page.select_option("#id_service", label="Layanan kategori ringan")
     # The first service has a "lokasi" field too: wait for the chosen service's fields,
     # or the value typed next may go into the field that is about to be replaced.
@@ -280,6 +283,9 @@ def test_the_new_request_form_in_chromium(page: Any, personas: Personas) -> None
     assert (ticket.requester, ticket.door) == (personas.requester, Door.PHONE)
     assert ticket.received_at == earlier.replace(second=0, microsecond=0)
     assert ticket.fields == {"lokasi": "Lab 2"}
+    assert ticket.first_response_at == earlier.replace(second=0, microsecond=0) + timedelta(
+        minutes=10
+    )
     # A message that never arrived shows on the ticket page above everything else.
     dead_letter(
         ticket,

@@ -30,6 +30,7 @@ ACTION_WORDS = {
     "ticket.split": gettext_lazy("Split"),
     "ticket.rate": gettext_lazy("Rated"),
     "ticket.fields": gettext_lazy("Details changed"),
+    "ticket.answered": gettext_lazy("Answered in person"),
 }
 # Keys of an audit row that name things already shown by the row itself.
 HISTORY_HIDDEN = {"activity", "article", "reference", "unit"}

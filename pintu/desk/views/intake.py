@@ -63,6 +63,7 @@ def _initial(request: HttpRequest, service_types: QuerySet[ServiceType]) -> dict
     show another service's fields keeps what was typed)."""
     initial: dict[str, Any] = {key: request.GET.get(key) for key in request.GET}
     initial.setdefault("received_at", _now_minute())
+    initial.setdefault("answered_at", _now_minute())
     if "service" not in initial and (code := request.GET.get("unit")):
         first = next((t for t in service_types if t.sop.unit.code == code), None)
         if first is not None:
@@ -70,10 +71,10 @@ def _initial(request: HttpRequest, service_types: QuerySet[ServiceType]) -> dict
     return initial
 
 
-def _received_at(typed: datetime) -> datetime | None:
-    """None (received now) when the time typed is the current minute, as the form
-    suggests: only a time set earlier is recorded as entered afterwards."""
-    return None if _now_minute() <= typed <= timezone.now() else typed
+def _moment(typed: datetime, now: datetime) -> datetime:
+    """The moment a time typed to the minute stands for: ``now`` when it is the current
+    minute (as the form suggests), else the time typed."""
+    return now if _now_minute() <= typed <= now else typed
 
 
 def _requester(data: dict[str, Any]) -> services.Requester:
@@ -86,6 +87,8 @@ def _requester(data: dict[str, Any]) -> services.Requester:
 
 def _create(request: HttpRequest, form: IntakeForm) -> Ticket:
     data = form.cleaned_data
+    now = timezone.now()
+    received_at = _moment(data["received_at"], now)
     created = services.ticket_create(
         actor=signed_in(request),
         service_type=data["service"],
@@ -94,8 +97,11 @@ def _create(request: HttpRequest, form: IntakeForm) -> Ticket:
             subject=data["subject"], body=data["body"], uploads=data["attachments"]
         ),
         door=Door(data["door"]),
-        received_at=_received_at(data["received_at"]),
+        # Only a time set earlier is recorded as entered afterwards.
+        received_at=None if received_at == now else received_at,
+        answered_at=_moment(data["answered_at"], now) if data["answered_in_person"] else None,
         fields=form.field_values(),
+        now=now,
     )
     return created.ticket
 

@@ -313,7 +313,7 @@ class SmtpTransport:
 
 def channel_words(channel: Channel) -> str:
     """What the reply box says about a reply that leaves by e-mail."""
-    if channel.in_portal and channel.came_by == Door.WEB:
+    if channel.in_portal:
         return _("Shown in the portal and sent by e-mail to %(address)s.") % {
             "address": channel.recipient
         }
