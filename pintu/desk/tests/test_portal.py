@@ -3,6 +3,7 @@ page with its live conversation, replying and rating; promised times in words.""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -664,8 +665,10 @@ def test_the_live_conversation_answers_204_until_something_changes(
     assert html.startswith('<div id="conversation"')
     assert "Teknisi menuju lab 3." in html
     assert "Catatan internal" not in html
-    # The status moved from new to open: the summary follows, out of band.
+    # The status moved from new to open: the summary and the steps follow, out of band.
     assert 'id="ticket-summary" class="portal-facts" hx-swap-oob="true"' in html
+    assert 'id="request-progress" class="portal-panel" aria-labelledby="progress-title"' in html
+    assert html.count('hx-swap-oob="true"') == 3  # the summary, the rating and the steps
     next_poll = html.split('hx-get="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     assert client.get(next_poll).status_code == 204
 
@@ -761,3 +764,336 @@ def test_a_requester_sends_a_request_from_a_phone(page: Any, personas: Personas)
     assert subjects == ["Wi-Fi lab 3 mati", earlier.subject]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "portal-my-requests-phone")
+
+
+# ---------------------------------------------------------------- what the request page repeats
+
+
+def text_of(html: str) -> str:
+    """The page's text as a reader meets it: tags dropped, spaces run together."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.django_db
+def test_the_request_page_repeats_the_promise_and_when_each_answer_is_due(
+    sops: None, personas: Personas
+) -> None:
+    ticket = open_ticket(personas, now=datetime(2026, 11, 25, 15, 55, tzinfo=WIB))
+    url = reverse("portal-ticket", args=[ticket.reference])
+    text = text_of(client_for(personas.requester).get(url).content.decode())
+    assert "Our promise Answered within 15 working minutes; done within 3 working days" in text
+    # DESIGN.md's worked example, as on the confirmation page.
+    assert "First answer by Thursday, 26 November 2026 at 07:40" in text
+    assert "Done by Monday, 30 November 2026 at 15:55" in text
+    assert "Answered on" not in text
+
+    services.ticket_reply(
+        actor=personas.staff,
+        ticket=ticket,
+        body="Teknisi menuju lab 3.",
+        now=datetime(2026, 11, 26, 7, 35, tzinfo=WIB),
+    )
+    services.ticket_set_status(
+        actor=personas.staff,
+        ticket=ticket,
+        status=Status.RESOLVED,
+        now=datetime(2026, 11, 26, 9, 5, tzinfo=WIB),
+    )
+    text = text_of(client_for(personas.requester).get(url).content.decode())
+    assert (
+        "Thursday, 26 November 2026 at 07:40 Answered on Thursday, 26 November 2026 at 07:35"
+        in text
+    )
+    assert "Done on Thursday, 26 November 2026 at 09:05" in text
+
+
+@pytest.mark.django_db
+def test_the_request_page_speaks_indonesian_and_says_the_clock_stops_while_waiting(
+    sops: None, personas: Personas
+) -> None:
+    ticket = open_ticket(personas, now=datetime(2026, 11, 25, 15, 55, tzinfo=WIB))
+    url = reverse("portal-ticket", args=[ticket.reference])
+    text = text_of(client_for(personas.requester, language="id").get(url).content.decode())
+    assert "Dijawab dalam 15 menit kerja; selesai dalam 3 hari kerja" in text
+    assert "Jawaban pertama paling lambat Kamis, 26 November 2026 pukul 07.40" in text
+    assert "Selesai paling lambat Senin, 30 November 2026 pukul 15.55" in text
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.WAITING_REQUESTER)
+    text = text_of(client_for(personas.requester).get(url).content.decode())
+    assert "The clock stops while we wait" in text
+
+
+@pytest.mark.django_db
+def test_the_request_page_lists_the_details_given_under_the_services_labels(
+    sops: None, personas: Personas
+) -> None:
+    svc = service("PR.33.8", "akun-kampus")
+    ticket = services.ticket_create(
+        actor=personas.requester,
+        service_type=svc,
+        requester=personas.requester,
+        opening=services.Opening(subject="Akun SIAKAD", body="Belum bisa masuk SIAKAD."),
+        fields={"nomor_induk": "4312201001", "status": "Mahasiswa", "sistem": "SIAKAD"},
+    ).ticket
+    html = (
+        client_for(personas.requester)
+        .get(reverse("portal-ticket", args=[ticket.reference]))
+        .content.decode()
+    )
+    details = html.split('id="details-title"', 1)[1].split("</section>", 1)[0]
+    # In the SOP's order, with the SOP's labels.
+    assert re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", details) == [
+        ("NIM/NIP/NIK", "4312201001"),
+        ("Status", "Mahasiswa"),
+        ("Sistem yang dibutuhkan", "SIAKAD"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_detail_nobody_gave_shows_a_dash(sops: None, personas: Personas) -> None:
+    # A request that came by e-mail carries none of the service's fields.
+    contact = services.contact_for(email=personas.requester.email)
+    ticket = services.ticket_create(
+        actor=None,
+        service_type=service("PR.33.8", "akun-kampus"),
+        requester=contact,
+        opening=services.Opening(subject="Lewat e-mail", body="Minta akun."),
+        door=Door.EMAIL,
+        fields={"sistem": "E-mail kampus"},
+    ).ticket
+    html = (
+        client_for(personas.requester)
+        .get(reverse("portal-ticket", args=[ticket.reference]))
+        .content.decode()
+    )
+    assert "<dt>NIM/NIP/NIK</dt><dd>—</dd>" in html
+    assert "<dt>Sistem yang dibutuhkan</dt><dd>E-mail kampus</dd>" in html
+
+
+def steps_of(html: str) -> list[str]:
+    """The request page's steps, each as it reads (without the day a step was done)."""
+    progress = html.split('id="request-progress"', 1)[1].split("</section>", 1)[0]
+    items = re.findall(r"<li[^>]*>(.*?)</li>", progress, re.S)
+    return [text_of(re.sub(r"<time.*?</time>", "", item, flags=re.S)) for item in items]
+
+
+@pytest.mark.django_db
+def test_the_steps_read_from_the_requesters_side(sops: None, personas: Personas) -> None:
+    ticket = open_ticket(personas, key="akun-kampus")
+    url = reverse("portal-ticket", args=[ticket.reference])
+    client = client_for(personas.requester, language="id")
+    html = client.get(url).content.decode()
+    assert steps_of(html) == [
+        "Sedang diproses: Identifikasi permintaan akun",
+        "Berikutnya: Pengelolaan akun",
+        "Berikutnya: Distribusi akun baru",
+    ]
+    first = ticket.steps.get(position=1)
+    services.ticket_complete_step(actor=personas.staff, step=first, output="Akun dicek")
+    html = client.get(url).content.decode()
+    assert steps_of(html) == [
+        "Selesai: Identifikasi permintaan akun",
+        "Sedang diproses: Pengelolaan akun",
+        "Berikutnya: Distribusi akun baru",
+    ]
+    assert 'aria-current="step"' in html
+    # Nothing internal: not the SOP's role, not who did it, not the step's output.
+    assert "Staf UPT-SI" not in html
+    assert "Akun dicek" not in html
+    # Resolved early: the steps nobody took are left out.
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.RESOLVED)
+    assert steps_of(client.get(url).content.decode()) == ["Selesai: Identifikasi permintaan akun"]
+
+
+@pytest.mark.django_db
+def test_the_requesters_own_steps_and_the_outcomes_still_open_say_so(
+    sops: None, personas: Personas
+) -> None:
+    ticket = services.ticket_create(
+        actor=personas.requester,
+        service_type=service("SDM.5.OT.02.02-5068", "pemberian-akses"),
+        requester=personas.requester,
+        opening=services.Opening(subject="Akses Zoom", body="Mohon akses Zoom Pro."),
+        fields={"akun": "Zoom Pro prodi", "keperluan": "Kuliah daring"},
+    ).ticket
+    baa_staff = make_user("staf-baa", Role.STAFF, "BAA")
+    url = reverse("portal-ticket", args=[ticket.reference])
+    client = client_for(personas.requester)
+    assert steps_of(client.get(url).content.decode()) == [
+        "Done by you: Mengirim pesan melalui Whatsapp maupun e-mail.",
+        "Being handled: Mendapatkan pesan masuk melalui Whatsapp maupun e-mail dan Memberikan"
+        " tanggapan dan pertanyaan kepada pengirim.",
+        "Your turn later: Menerima tanggapan dan pertanyaan kepada pengirim.",
+        "Your turn later: Pengirim memberikan jawaban dan konfirmasi kepada Penanggung Jawab.",
+        "Coming up: Perihal pemberian akses.",
+        "One possible outcome: Jawaban Pengirim diterima dan akses diberikan.",
+        "One possible outcome: Permohonan tidak sesuai dan akses ditolak.",
+    ]
+    for _ in range(3):  # b2, then the requester's b3 and b4 (recorded by staff)
+        step = ticket.steps.get(state="active")
+        services.ticket_complete_step(actor=baa_staff, step=step)
+        if step.position == 2:
+            shown = steps_of(client.get(url).content.decode())
+            assert shown[2] == "Waiting for you: Menerima tanggapan dan pertanyaan kepada pengirim."
+    services.ticket_complete_step(
+        actor=baa_staff, step=ticket.steps.get(state="active"), branch="b6-akses-diberikan"
+    )
+    shown = steps_of(client.get(url).content.decode())
+    assert shown[-2:] == [
+        "Done: Perihal pemberian akses.",
+        "Being handled: Jawaban Pengirim diterima dan akses diberikan.",
+    ]
+    assert not any("ditolak" in line for line in shown)
+
+
+@pytest.mark.django_db
+def test_split_off_messages_say_where_they_went(sops: None, personas: Personas) -> None:
+    ticket = open_ticket(personas)
+    services.ticket_requester_message(
+        ticket=ticket,
+        body="Printer ruang dosen juga macet.",
+        door=Door.WEB,
+        author=personas.requester,
+    )
+    services.ticket_requester_message(
+        ticket=ticket, body="Tintanya habis juga.", door=Door.WEB, author=personas.requester
+    )
+    moved = list(ticket.articles.order_by("id").values_list("pk", flat=True))[-2:]
+    new = services.ticket_split(
+        actor=personas.staff, ticket=ticket, article_ids=moved, subject="Printer ruang dosen"
+    )
+    html = (
+        client_for(personas.requester, language="id")
+        .get(reverse("portal-ticket", args=[ticket.reference]))
+        .content.decode()
+    )
+    assert "Printer ruang dosen juga macet." not in html
+    link = f'<a href="{reverse("portal-ticket", args=[new.reference])}">'
+    assert f"{link}2 pesan dipindahkan ke permintaan {new.reference}</a>" in html
+    # In its place in the conversation: after the message that stayed.
+    assert html.index("Wi-Fi di lab 3 tidak tersambung") < html.index("2 pesan dipindahkan")
+    # The new request is the requester's: there they find the moved messages.
+    there = client_for(personas.requester).get(reverse("portal-ticket", args=[new.reference]))
+    assert "Printer ruang dosen juga macet." in there.content.decode()
+    english = client_for(personas.requester).get(reverse("portal-ticket", args=[ticket.reference]))
+    assert f"2 messages moved to request {new.reference}" in english.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_move_to_a_request_the_viewer_may_not_see_names_it_without_a_link(
+    sops: None, personas: Personas
+) -> None:
+    mine = open_ticket(personas)
+    other = make_user("mahasiswa-lain", Role.REQUESTER, "TRPL")
+    theirs = open_ticket(personas, requester=other)
+    services.ticket_merge(actor=personas.staff, source=mine, target=theirs)
+    html = (
+        client_for(personas.requester)
+        .get(reverse("portal-ticket", args=[mine.reference]))
+        .content.decode()
+    )
+    assert (
+        f"This request was merged into request {theirs.reference}; its messages continue there."
+        in html
+    )
+    assert reverse("portal-ticket", args=[theirs.reference]) not in html
+    # Staff of the unit see both requests: for them it is a link.
+    staff_html = (
+        client_for(personas.staff)
+        .get(reverse("portal-ticket", args=[mine.reference]))
+        .content.decode()
+    )
+    assert f'href="{reverse("portal-ticket", args=[theirs.reference])}"' in staff_html
+
+
+@pytest.mark.parametrize("count", [1, 12])
+@pytest.mark.django_db
+def test_the_request_page_runs_a_fixed_number_of_queries(
+    sops: None, personas: Personas, count: int, django_assert_num_queries: Any
+) -> None:
+    ticket = open_ticket(personas, key="akun-kampus")
+    for number in range(count):
+        upload = services.Upload(f"foto{number}.png", "image/png", b"\x89PNG")
+        services.ticket_requester_message(
+            ticket=ticket,
+            body=f"Tambahan {number}",
+            door=Door.WEB,
+            author=personas.requester,
+            uploads=[upload],
+        )
+        services.ticket_reply(actor=personas.staff, ticket=ticket, body=f"Balasan {number}")
+    for step in ticket.steps.order_by("position")[:2]:
+        services.ticket_complete_step(actor=personas.staff, step=step)
+    articles = list(ticket.articles.order_by("id").values_list("pk", flat=True))
+    for number in range(count):
+        services.ticket_split(
+            actor=personas.staff,
+            ticket=ticket,
+            article_ids=[articles[-1 - number]],
+            subject=f"Bagian {number}",
+        )
+    client = client_for(personas.requester)
+    url = reverse("portal-ticket", args=[ticket.reference])
+    # Session, user, the viewer's units (visibility, and the nav's roles), the ticket, its
+    # messages and their attachments, the split events and which of their requests the
+    # viewer may see, the steps, the unit's time zone: as many with 1 move as with 12.
+    with django_assert_num_queries(10):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("portal-moved") == count
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_request_page_on_a_phone_tells_where_the_request_stands(
+    page: Any, personas: Personas
+) -> None:
+    from pintu.sop.services import DEFINITIONS_DIR, sop_load_dir
+
+    sop_load_dir(actor=None, directory=DEFINITIONS_DIR)
+    ticket = services.ticket_create(
+        actor=personas.requester,
+        service_type=service("PR.33.8", "akun-kampus"),
+        requester=personas.requester,
+        opening=services.Opening(
+            subject="Akun SIAKAD belum aktif", body="Saya belum bisa masuk SIAKAD."
+        ),
+        fields={"nomor_induk": "4312201001", "status": "Mahasiswa", "sistem": "SIAKAD"},
+    ).ticket
+    services.ticket_requester_message(
+        ticket=ticket,
+        body="Sekalian: proyektor kelas B2 mati.",
+        door=Door.WEB,
+        author=personas.requester,
+    )
+    services.ticket_reply(actor=personas.staff, ticket=ticket, body="Akun sedang kami cek.")
+    services.ticket_complete_step(actor=personas.staff, step=ticket.steps.get(position=1))
+    projector = ticket.articles.get(body__startswith="Sekalian")
+    new = services.ticket_split(
+        actor=personas.staff, ticket=ticket, article_ids=[projector.pk], subject="Proyektor B2"
+    )
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/login/?next=" + reverse("portal-ticket", args=[ticket.reference]))
+    page.fill("#id_username", "mahasiswa")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#request-progress")
+    steps = page.locator("#request-progress li").all_inner_texts()
+    assert steps[0].startswith("Selesai: Identifikasi permintaan akun")
+    assert steps[1:] == ["Sedang diproses: Pengelolaan akun", "Berikutnya: Distribusi akun baru"]
+    summary = page.inner_text("#ticket-summary").lower()  # the labels are set in capitals
+    assert "jawaban pertama paling lambat" in summary and "dijawab pada" in summary
+    assert "selesai paling lambat" in summary
+    details = page.inner_text(".portal-details")
+    assert "NIM/NIP/NIK" in details and "4312201001" in details and "SIAKAD" in details
+    notice = page.get_by_role("link", name=f"1 pesan dipindahkan ke permintaan {new.reference}")
+    assert notice.is_visible()
+    assert page.locator("text=proyektor kelas B2").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-request-page-phone")
+
+    notice.click()
+    page.wait_for_url("**" + reverse("portal-ticket", args=[new.reference]))
+    assert page.locator("text=Sekalian: proyektor kelas B2 mati.").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-request-split-off-phone")

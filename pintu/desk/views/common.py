@@ -1,5 +1,5 @@
-"""What the staff workspace's pages share: SLA words, the words staff.js needs, dates
-and durations in words, and turning refusals into messages."""
+"""What the desk's pages share: SLA words, the stars of a rating, the words staff.js
+needs, dates and durations in words, and turning refusals into messages."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ SLA_WORDS = {
     SlaState.MET: gettext_lazy("Met"),
     SlaState.MISSED: gettext_lazy("Missed"),
 }
+
+# The stars a rating (1 to 5) is drawn with, on the portal and in the workspace.
+STARS = range(1, 6)
 
 
 def js_words() -> dict[str, str]:
