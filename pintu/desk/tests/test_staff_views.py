@@ -352,6 +352,44 @@ def test_the_ticket_page_shows_everything_staff_need(ticket: Ticket, personas: P
     assert response.context["history"][0].what == in_indonesian("Internal note")
 
 
+def rated(personas: Personas, ticket: Ticket, score: int, comment: str = "") -> Ticket:
+    """``ticket`` resolved and rated by its requester, as the portal does it."""
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.RESOLVED)
+    return services.ticket_rate(
+        actor=personas.requester, ticket=ticket, score=score, comment=comment
+    )
+
+
+def test_the_ticket_page_shows_the_rating_at_the_top(ticket: Ticket, personas: Personas) -> None:
+    unrated = client_for(personas.staff).get(ticket_url(ticket)).content.decode()
+    assert "ticket-rating" not in unrated
+    rated(personas, ticket, 4, "Cepat, tapi teknisi datang\ntanpa kabel cadangan.")
+    page = client_for(personas.staff).get(ticket_url(ticket)).content.decode()
+    rating = page.split('<div class="ticket-rating">', 1)[1].split("</div>", 1)[0]
+    assert '<span class="stars" aria-hidden="true">★★★★☆</span>' in rating
+    assert in_indonesian("%(score)s of 5 stars") % {"score": 4} in rating
+    assert "Cepat, tapi teknisi datang<br>tanpa kabel cadangan." in rating
+    # In the header, above the conversation; not only deep in the history.
+    assert page.index('class="ticket-rating"') < page.index('id="conversation-title"')
+    assert page.index('class="ticket-rating"') < page.index('id="history-title"')
+    # Auditors read it too.
+    assert "ticket-rating" in client_for(personas.auditor).get(ticket_url(ticket)).content.decode()
+
+
+def test_the_queue_row_shows_the_rating(
+    queue_tickets: dict[str, Ticket], personas: Personas
+) -> None:
+    rated(personas, queue_tickets["on_track"], 2, "Lama sekali " + "menunggu " * 20)
+    response = client_for(personas.staff).get(reverse("desk-queue"), {"status": "resolved"})
+    rows = response.content.decode().split('<tbody id="queue-rows"', 1)[1]
+    rated_row = rows.split(queue_tickets["on_track"].reference, 1)[1].split("</tr>", 1)[0]
+    assert '<span class="stars" aria-hidden="true">★★☆☆☆</span>' in rated_row
+    assert in_indonesian("%(score)s of 5 stars") % {"score": 2} in rated_row
+    assert "<q>Lama sekali menunggu" in rated_row and "…</q>" in rated_row  # cut short
+    other_row = rows.split(queue_tickets["resolved"].reference, 1)[1].split("</tr>", 1)[0]
+    assert "desk-rating" not in other_row  # resolved, not rated
+
+
 def test_reply_sets_the_first_response_and_queues_the_message(
     ticket: Ticket, personas: Personas
 ) -> None:
@@ -616,6 +654,23 @@ def test_the_queue_runs_a_fixed_number_of_queries(
     assert len(response.context["rows"]) == count
     with django_assert_max_num_queries(QUEUE_QUERIES):
         client.get(response.context["poll_url"])
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_queue_with_ratings_runs_a_fixed_number_of_queries(
+    sops: None,
+    personas: Personas,
+    frozen: datetime,
+    count: int,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for number in range(count):
+        ticket = open_ticket(personas, received=NOW - timedelta(minutes=number))
+        rated(personas, ticket, 1 + number % 5, f"Komentar {number}")
+    client = client_for(personas.staff)
+    with django_assert_max_num_queries(QUEUE_QUERIES):
+        response = client.get(reverse("desk-queue"), {"status": "all"})
+    assert response.content.decode().count('class="desk-rating"') == count
 
 
 @pytest.mark.parametrize("count", [3, 30])

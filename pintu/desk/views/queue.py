@@ -28,6 +28,7 @@ from pintu.desk.models import Door, SavedFilter, Status
 from pintu.desk.selectors import QUEUE_FILTERS, QueueFilter
 from pintu.desk.views.common import (
     SLA_WORDS,
+    STARS,
     error_text,
     errors_text,
     js_words,
@@ -104,6 +105,7 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
         "new_count": selectors.new_since(viewer=request.user, unit=unit, since=since),
         "can_work": access.can_work_in(request.user, unit),
         "now": now,
+        "stars": STARS,  # of the rows' ratings
     }
 
 
