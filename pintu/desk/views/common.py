@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from pintu.org.models import User
 from pintu.sla.clock import SlaState
@@ -45,6 +45,9 @@ def js_words() -> dict[str, str]:
         "updated": _("updated %(time)s"),
         "notifyTitle": _("New requests in the queue"),
         "notifyBody": _("%(count)s new request(s) arrived."),
+        # The question before a bulk close, for one request and for several.
+        "closeOne": ngettext("Close %(count)s request?", "Close %(count)s requests?", 1),
+        "closeMany": ngettext("Close %(count)s request?", "Close %(count)s requests?", 2),
     }
 
 
