@@ -5,6 +5,7 @@ many tickets there are."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
@@ -34,6 +35,16 @@ class Offer:
     service_type: ServiceType
     definition: Service
 
+    def matches(self, words: list[str]) -> bool:
+        """Whether each of ``words`` (casefolded) begins a word of the service's name or
+        description or of its unit's name or code, whatever the case: "jaring" finds
+        "jaringan", but "ringan" does not."""
+        unit = self.service_type.sop.unit
+        text = " ".join(
+            (self.service_type.name, self.definition.description, unit.name, unit.code)
+        ).casefold()
+        return all(re.search(r"(?<!\w)" + re.escape(word), text) for word in words)
+
 
 @dataclass(frozen=True)
 class UnitOffers:
@@ -41,22 +52,30 @@ class UnitOffers:
     offers: list[Offer]
 
 
-def service_catalogue() -> list[UnitOffers]:
-    """The service types of every SOP in force, grouped by unit (two queries)."""
+def service_catalogue(*, query: str = "", unit: Unit | None = None) -> list[UnitOffers]:
+    """The service types of every SOP in force (or of ``unit``'s), grouped by unit (two
+    queries). A query keeps the services in which each of its words begins a word; the
+    descriptions live in the SOPs' definitions, so the words are looked for here, in
+    the few dozen services there are, the same on every database."""
+    sops = Sop.objects.filter(is_current=True)
+    if unit is not None:
+        sops = sops.filter(unit=unit)
     sops = (
-        Sop.objects.filter(is_current=True)
-        .select_related("unit")
+        sops.select_related("unit")
         .prefetch_related(Prefetch("service_types", queryset=ServiceType.objects.order_by("id")))
         .order_by("unit__name", "code")
     )
+    words = query.casefold().split()
     offers: list[Offer] = []
     for sop in sops:
         definitions = {service.key: service for service in sop.parsed().services}
         for service_type in sop.service_types.all():
-            offers.append(Offer(service_type, definitions[service_type.key]))
+            offer = Offer(service_type, definitions[service_type.key])
+            if offer.matches(words):
+                offers.append(offer)
     return [
-        UnitOffers(unit, list(items))
-        for unit, items in groupby(offers, key=lambda offer: offer.service_type.sop.unit)
+        UnitOffers(owner, list(items))
+        for owner, items in groupby(offers, key=lambda offer: offer.service_type.sop.unit)
     ]
 
 

@@ -4,7 +4,7 @@ page with its live conversation, replying and rating; promised times in words.""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from pintu.conftest import PASSWORD, Personas, fields_for, make_user, screenshot, service
 from pintu.desk import promises, services
@@ -212,6 +212,72 @@ def test_the_catalogue_lists_every_sops_services_by_unit(
     assert reverse("portal-request", args=["PR.33.8", "layanan-ringan"]) in html
     assert "Answered within 15 working minutes; done within 3 working days" in html
     assert "Answered within 15 working minutes; done within 1 working month" in html
+
+
+def catalogue_names(html: str) -> list[str]:
+    return re.findall(r'<h3><a href="[^"]+">(.*?)</a></h3>', html)
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        # A service's name, whatever the case.
+        ("AKUN KAMPUS", ["Permintaan akun kampus"]),
+        # Its description: "jaringan" is in two UPT-SI descriptions only.
+        ("jaringan", ["Layanan kategori ringan", "Layanan kategori berat"]),
+        # Every word must begin a word somewhere ("ringan" is not the end of "jaringan").
+        ("ringan jaringan", ["Layanan kategori ringan"]),
+        ("jaring", ["Layanan kategori ringan", "Layanan kategori berat"]),
+        ("mou", ["Penyusunan/pembaruan draf MoU/MoA"]),
+        # A unit's name or code brings all its services.
+        (
+            "humas",
+            ["Permintaan publikasi konten media informasi", "Usulan pengembangan media informasi"],
+        ),
+        (
+            "baa",
+            [
+                "Pengelolaan akun layanan berbasis digital",
+                "Pemberian akses akun layanan berbasis digital",
+            ],
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_the_catalogue_searches_names_descriptions_and_units(
+    sops: None, personas: Personas, query: str, names: list[str]
+) -> None:
+    response = client_for(personas.requester).get(reverse("portal-home"), {"q": query})
+    assert catalogue_names(response.content.decode()) == names
+    assert f'value="{query}"' in response.content.decode()  # the box keeps the query
+
+
+@pytest.mark.django_db
+def test_the_catalogue_search_says_how_many_and_names_an_empty_query(
+    sops: None, personas: Personas, django_assert_num_queries: Any
+) -> None:
+    client = client_for(personas.requester, language="id")
+    with django_assert_num_queries(5):  # as many as the whole catalogue
+        html = client.get(reverse("portal-home"), {"q": "akun"}).content.decode()
+    assert "3 layanan cocok dengan “akun”." in html
+    assert f'<a href="{reverse("portal-home")}">Tampilkan semua layanan</a>' in html
+    # Only the units with a match are shown.
+    assert 'id="unit-P4M"' not in html and 'id="unit-UPT-SI"' in html
+
+    html = client.get(reverse("portal-home"), {"q": "<b>parkir</b>"}).content.decode()
+    assert catalogue_names(html) == []
+    assert "Tidak ada layanan yang cocok dengan “&lt;b&gt;parkir&lt;/b&gt;”." in html
+    assert "<title>Layanan yang cocok dengan “&lt;b&gt;parkir&lt;/b&gt;”" in html
+
+
+@pytest.mark.django_db
+def test_the_catalogue_search_is_a_plain_get_form(sops: None, personas: Personas) -> None:
+    html = client_for(personas.requester).get(reverse("portal-home")).content.decode()
+    form = html.split('<form method="get" action="' + reverse("portal-home"), 1)[1]
+    assert 'role="search"' in form.split(">", 1)[0]
+    assert '<input id="catalogue-q" type="search" name="q" value=""' in form
+    assert '<label for="catalogue-q">Search the services</label>' in form
+    assert "services match" not in html  # no count without a query
 
 
 @pytest.mark.django_db
@@ -1097,3 +1163,153 @@ def test_the_request_page_on_a_phone_tells_where_the_request_stands(
     assert page.locator("text=Sekalian: proyektor kelas B2 mati.").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "portal-request-split-off-phone")
+
+
+# ---------------------------------------------------------------- a unit's page
+
+
+@pytest.mark.django_db
+def test_the_catalogue_links_each_unit_to_its_page(sops: None, personas: Personas) -> None:
+    client = client_for(personas.requester)
+    html = client.get(reverse("portal-home")).content.decode()
+    unit_url = reverse("portal-unit", args=["UPT-SI"])
+    assert unit_url == "/layanan/unit/UPT-SI/"
+    assert f'<h2 id="unit-UPT-SI"><a href="{unit_url}">UPT Sistem Informasi</a></h2>' in html
+    form = client.get(LIGHT_WORK).content.decode()
+    assert f'<a href="{unit_url}">UPT Sistem Informasi</a></nav>' in form
+
+
+@pytest.mark.django_db
+def test_a_units_page_lists_its_services_contact_hours_and_closures(
+    sops: None, personas: Personas, django_assert_num_queries: Any
+) -> None:
+    from pintu.org import services as org_services
+    from pintu.org.models import Unit
+
+    unit = Unit.objects.get(code="UPT-SI")
+    Unit.objects.filter(pk=unit.pk).update(email="helpdesk-si@pintu.test")
+    today = timezone.localdate()
+    org_services.closure_add(
+        actor=personas.admin,
+        unit=unit,
+        start_date=today + timedelta(days=3),
+        end_date=today + timedelta(days=4),
+        reason="Pemeliharaan server",
+    )
+    org_services.closure_add(
+        actor=personas.admin,
+        unit=None,
+        start_date=today + timedelta(days=10),
+        end_date=today + timedelta(days=10),
+        reason="Dies natalis",
+    )
+    org_services.closure_add(
+        actor=personas.admin,
+        unit=Unit.objects.get(code="P4M"),
+        start_date=today + timedelta(days=5),
+        end_date=today + timedelta(days=5),
+        reason="Rapat kerja P4M",
+    )
+    org_services.closure_add(
+        actor=personas.admin,
+        unit=unit,
+        start_date=today - timedelta(days=9),
+        end_date=today - timedelta(days=8),
+        reason="Sudah lewat",
+    )
+    client = client_for(personas.requester, language="id")
+    url = reverse("portal-unit", args=["UPT-SI"])
+    # Session, user, the nav's roles, the unit, its SOPs in force and their service
+    # types, its calendar, its closures.
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    names = catalogue_names(html)
+    assert len(names) == 7 and names[0] == "Permintaan akun kampus"
+    assert reverse("portal-request", args=["PR.33.8", "akun-kampus"]) in html
+    assert "Dijawab dalam 15 menit kerja; selesai dalam 1 hari kerja" in html
+    assert '<a href="mailto:helpdesk-si@pintu.test">helpdesk-si@pintu.test</a>' in html
+    text = text_of(html)
+    assert "Senin–Kamis 07.30–16.00 Jumat 07.30–16.30 Sabtu–Minggu ditutup" in text
+    assert "Waktu dalam WIB." in text
+    # The unit's closures and the institution's, soonest first; not another unit's, not
+    # past ones.
+    closures = text.split("Tutup pada", 1)[1]
+    assert closures.index("Pemeliharaan server") < closures.index("Dies natalis")
+    assert "Rapat kerja P4M" not in text and "Sudah lewat" not in text
+    assert reverse("unit-calendar", args=["UPT-SI"]) in html
+
+
+@pytest.mark.django_db
+def test_a_unit_without_services_address_or_closures_says_so(personas: Personas) -> None:
+    html = client_for(personas.requester).get(reverse("portal-unit", args=["DIR"]))
+    text = text_of(html.content.decode())
+    assert "This unit takes no requests in the portal yet." in text
+    assert "This unit has no e-mail address for requests" in text
+    assert "No closures ahead, beyond the national holidays." in text
+    # Without a calendar of its own it keeps the default week.
+    assert "Monday–Thursday 07:30–16:00 Friday 07:30–16:30 Saturday–Sunday closed" in text
+
+
+@pytest.mark.django_db
+def test_an_unknown_or_inactive_unit_is_not_found_and_the_page_needs_a_sign_in(
+    personas: Personas,
+) -> None:
+    from pintu.org.models import Unit
+
+    client = client_for(personas.requester)
+    assert client.get(reverse("portal-unit", args=["TIDAK-ADA"])).status_code == 404
+    Unit.objects.filter(code="PHK").update(is_active=False)
+    assert client.get(reverse("portal-unit", args=["PHK"])).status_code == 404
+    anonymous = client_for(None).get(reverse("portal-unit", args=["UPT-SI"]))
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_requester_finds_a_service_and_its_unit_on_a_phone(page: Any, personas: Personas) -> None:
+    from pintu.org import services as org_services
+    from pintu.org.models import Unit
+    from pintu.sop.services import DEFINITIONS_DIR, sop_load_dir
+
+    sop_load_dir(actor=None, directory=DEFINITIONS_DIR)
+    unit = Unit.objects.get(code="UPT-SI")
+    Unit.objects.filter(pk=unit.pk).update(email="helpdesk-si@pintu.test")
+    soon = timezone.localdate() + timedelta(days=7)
+    org_services.closure_add(
+        actor=personas.admin, unit=unit, start_date=soon, end_date=soon, reason="Migrasi server"
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/login/?next=" + reverse("portal-home"))
+    page.fill("#id_username", "mahasiswa")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#catalogue-q")
+    page.fill("#catalogue-q", "Jaringan")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/layanan/?q=Jaringan")
+    assert page.locator(".portal-service h3").all_inner_texts() == [
+        "Layanan kategori ringan",
+        "Layanan kategori berat",
+    ]
+    assert page.inner_text(".portal-search-found").startswith("2 layanan cocok dengan “Jaringan”.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-catalogue-search-phone")
+
+    page.fill("#catalogue-q", "parkir motor")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".portal-empty")
+    assert "Tidak ada layanan yang cocok dengan “parkir motor”." in page.inner_text(".portal-empty")
+    screenshot(page, "portal-catalogue-search-empty-phone")
+
+    page.click(".portal-empty a")
+    page.get_by_role("link", name="UPT Sistem Informasi").click()
+    page.wait_for_url("**" + reverse("portal-unit", args=["UPT-SI"]))
+    assert page.locator(".portal-service").count() == 7
+    hours = page.inner_text(".portal-hours")
+    assert "Senin–Kamis" in hours and "07.30–16.00" in hours
+    assert "Migrasi server" in page.inner_text(".portal-closures")
+    assert page.get_by_role("link", name="helpdesk-si@pintu.test").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-unit-phone")

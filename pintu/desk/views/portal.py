@@ -1,16 +1,17 @@
-"""The requester portal: the service catalogue, request forms, my requests and the page
-of each request."""
+"""The requester portal: the service catalogue with its search, each unit's page, request
+forms, my requests and the page of each request."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,9 @@ from pintu.desk import access, portal_selectors, promises, selectors, services
 from pintu.desk.models import DONE_STATUSES, Door, Ticket
 from pintu.desk.portal_forms import RatingForm, ReplyForm, RequestForm
 from pintu.desk.views.common import STARS
+from pintu.org import selectors as org_selectors
+from pintu.org.hours import week_words
+from pintu.org.models import Unit
 from pintu.sla.clock import SlaState
 from pintu.sop.models import ServiceType
 
@@ -84,11 +88,44 @@ def _due(ticket: Ticket) -> Due:
 @require_GET
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
+    """Every unit's services; ``q`` keeps those that contain each of its words."""
+    query = request.GET.get("q", "").strip()
     units = [
-        (group.unit, [(offer, _promise(offer.service_type)) for offer in group.offers])
-        for group in portal_selectors.service_catalogue()
+        (group.unit, _with_promises(group.offers))
+        for group in portal_selectors.service_catalogue(query=query)
     ]
-    return render(request, "desk/portal/catalogue.html", {"units": units})
+    context = {
+        "units": units,
+        "query": query,
+        "found": sum(len(offers) for _unit, offers in units),
+    }
+    return render(request, "desk/portal/catalogue.html", context)
+
+
+def _with_promises(
+    offers: list[portal_selectors.Offer],
+) -> list[tuple[portal_selectors.Offer, promises.ServicePromise]]:
+    return [(offer, _promise(offer.service_type)) for offer in offers]
+
+
+@require_GET
+@login_required
+def unit_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit as its requesters meet it: its services, its address, its working week and
+    the days it is closed."""
+    unit = get_object_or_404(Unit, code=code, is_active=True)
+    groups = portal_selectors.service_catalogue(unit=unit)
+    time_zone, weekly_hours = org_selectors.working_hours(unit)
+    zone = ZoneInfo(time_zone)
+    now = timezone.now()
+    context = {
+        "unit": unit,
+        "offers": _with_promises(groups[0].offers) if groups else [],
+        "week": week_words(weekly_hours),
+        "zone": now.astimezone(zone).tzname(),
+        "closures": org_selectors.closures_ahead(unit, timezone.localdate(now, zone)),
+    }
+    return render(request, "desk/portal/unit.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -246,6 +283,8 @@ def rate(request: HttpRequest, reference: str) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("layanan/", catalogue, name="portal-home"),
+    # Before the form's pattern too, which would read "unit" as an SOP code.
+    path("layanan/unit/<str:code>/", unit_page, name="portal-unit"),
     # Before the form's pattern, which would otherwise read "terkirim" as an SOP code.
     path("layanan/terkirim/<str:reference>/", confirmation, name="portal-confirmation"),
     path("layanan/<str:sop_code>/<slug:service_key>/", request_form, name="portal-request"),
