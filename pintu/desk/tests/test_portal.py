@@ -888,18 +888,22 @@ def test_the_request_page_speaks_indonesian_and_says_the_clock_stops_while_waiti
     assert "The clock stops while we wait" in text
 
 
+def account_request(personas: Personas) -> Ticket:
+    """A student's request for a campus account, with their student number."""
+    return services.ticket_create(
+        actor=personas.requester,
+        service_type=service("PR.33.8", "akun-kampus"),
+        requester=personas.requester,
+        opening=services.Opening(subject="Akun SIAKAD belum aktif", body="Belum bisa masuk."),
+        fields={"nomor_induk": "4312201001", "status": "Mahasiswa", "sistem": "SIAKAD"},
+    ).ticket
+
+
 @pytest.mark.django_db
 def test_the_request_page_lists_the_details_given_under_the_services_labels(
     sops: None, personas: Personas
 ) -> None:
-    svc = service("PR.33.8", "akun-kampus")
-    ticket = services.ticket_create(
-        actor=personas.requester,
-        service_type=svc,
-        requester=personas.requester,
-        opening=services.Opening(subject="Akun SIAKAD", body="Belum bisa masuk SIAKAD."),
-        fields={"nomor_induk": "4312201001", "status": "Mahasiswa", "sistem": "SIAKAD"},
-    ).ticket
+    ticket = account_request(personas)
     html = (
         client_for(personas.requester)
         .get(reverse("portal-ticket", args=[ticket.reference]))
@@ -1116,15 +1120,7 @@ def test_the_request_page_on_a_phone_tells_where_the_request_stands(
     from pintu.sop.services import DEFINITIONS_DIR, sop_load_dir
 
     sop_load_dir(actor=None, directory=DEFINITIONS_DIR)
-    ticket = services.ticket_create(
-        actor=personas.requester,
-        service_type=service("PR.33.8", "akun-kampus"),
-        requester=personas.requester,
-        opening=services.Opening(
-            subject="Akun SIAKAD belum aktif", body="Saya belum bisa masuk SIAKAD."
-        ),
-        fields={"nomor_induk": "4312201001", "status": "Mahasiswa", "sistem": "SIAKAD"},
-    ).ticket
+    ticket = account_request(personas)
     services.ticket_requester_message(
         ticket=ticket,
         body="Sekalian: proyektor kelas B2 mati.",
@@ -1188,35 +1184,20 @@ def test_a_units_page_lists_its_services_contact_hours_and_closures(
 
     unit = Unit.objects.get(code="UPT-SI")
     Unit.objects.filter(pk=unit.pk).update(email="helpdesk-si@pintu.test")
-    today = timezone.localdate()
-    org_services.closure_add(
-        actor=personas.admin,
-        unit=unit,
-        start_date=today + timedelta(days=3),
-        end_date=today + timedelta(days=4),
-        reason="Pemeliharaan server",
-    )
-    org_services.closure_add(
-        actor=personas.admin,
-        unit=None,
-        start_date=today + timedelta(days=10),
-        end_date=today + timedelta(days=10),
-        reason="Dies natalis",
-    )
-    org_services.closure_add(
-        actor=personas.admin,
-        unit=Unit.objects.get(code="P4M"),
-        start_date=today + timedelta(days=5),
-        end_date=today + timedelta(days=5),
-        reason="Rapat kerja P4M",
-    )
-    org_services.closure_add(
-        actor=personas.admin,
-        unit=unit,
-        start_date=today - timedelta(days=9),
-        end_date=today - timedelta(days=8),
-        reason="Sudah lewat",
-    )
+    p4m = Unit.objects.get(code="P4M")
+    for closed, first, last, reason in [
+        (unit, 3, 4, "Pemeliharaan server"),
+        (None, 10, 10, "Dies natalis"),  # the whole institution
+        (p4m, 5, 5, "Rapat kerja P4M"),
+        (unit, -9, -8, "Sudah lewat"),
+    ]:
+        org_services.closure_add(
+            actor=personas.admin,
+            unit=closed,
+            start_date=timezone.localdate() + timedelta(days=first),
+            end_date=timezone.localdate() + timedelta(days=last),
+            reason=reason,
+        )
     client = client_for(personas.requester, language="id")
     url = reverse("portal-unit", args=["UPT-SI"])
     # Session, user, the nav's roles, the unit, its SOPs in force and their service
