@@ -131,6 +131,8 @@ class BulkForm(forms.Form):
     tickets = forms.MultipleChoiceField(
         error_messages={"required": _("Select at least one request.")},
     )
+    # Closing asks first: staff.js in the page, else a page of its own; either sends this.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: Any, people: Iterable[User], references: Iterable[str] = (), **kwargs: Any

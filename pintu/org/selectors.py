@@ -64,3 +64,11 @@ def working_hours(unit: Unit) -> tuple[str, list[list[str] | None]]:
     if stored is None:
         return "Asia/Jakarta", default_weekly_hours()
     return stored.time_zone, stored.weekly_hours
+
+
+def closures_ahead(unit: Unit, today: date, limit: int = 10) -> QuerySet[Closure]:
+    """The closures of ``unit`` and of the whole institution that have not ended before
+    ``today``, soonest first."""
+    return Closure.objects.filter(
+        Q(unit=unit) | Q(unit__isnull=True), end_date__gte=today
+    ).order_by("start_date", "end_date")[:limit]

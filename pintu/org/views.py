@@ -11,21 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pintu.org import access, selectors, services
 from pintu.org.forms import ClosureForm
+from pintu.org.hours import WEEKDAY_NAMES
 from pintu.org.models import Closure, Unit
-
-WEEKDAY_NAMES = (
-    gettext_lazy("Monday"),
-    gettext_lazy("Tuesday"),
-    gettext_lazy("Wednesday"),
-    gettext_lazy("Thursday"),
-    gettext_lazy("Friday"),
-    gettext_lazy("Saturday"),
-    gettext_lazy("Sunday"),
-)
 
 
 @login_required

@@ -3,7 +3,8 @@ page with its live conversation, replying and rating; promised times in words.""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from pintu.conftest import PASSWORD, Personas, fields_for, make_user, screenshot, service
 from pintu.desk import promises, services
@@ -211,6 +212,72 @@ def test_the_catalogue_lists_every_sops_services_by_unit(
     assert reverse("portal-request", args=["PR.33.8", "layanan-ringan"]) in html
     assert "Answered within 15 working minutes; done within 3 working days" in html
     assert "Answered within 15 working minutes; done within 1 working month" in html
+
+
+def catalogue_names(html: str) -> list[str]:
+    return re.findall(r'<h3><a href="[^"]+">(.*?)</a></h3>', html)
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        # A service's name, whatever the case.
+        ("AKUN KAMPUS", ["Permintaan akun kampus"]),
+        # Its description: "jaringan" is in two UPT-SI descriptions only.
+        ("jaringan", ["Layanan kategori ringan", "Layanan kategori berat"]),
+        # Every word must begin a word somewhere ("ringan" is not the end of "jaringan").
+        ("ringan jaringan", ["Layanan kategori ringan"]),
+        ("jaring", ["Layanan kategori ringan", "Layanan kategori berat"]),
+        ("mou", ["Penyusunan/pembaruan draf MoU/MoA"]),
+        # A unit's name or code brings all its services.
+        (
+            "humas",
+            ["Permintaan publikasi konten media informasi", "Usulan pengembangan media informasi"],
+        ),
+        (
+            "baa",
+            [
+                "Pengelolaan akun layanan berbasis digital",
+                "Pemberian akses akun layanan berbasis digital",
+            ],
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_the_catalogue_searches_names_descriptions_and_units(
+    sops: None, personas: Personas, query: str, names: list[str]
+) -> None:
+    response = client_for(personas.requester).get(reverse("portal-home"), {"q": query})
+    assert catalogue_names(response.content.decode()) == names
+    assert f'value="{query}"' in response.content.decode()  # the box keeps the query
+
+
+@pytest.mark.django_db
+def test_the_catalogue_search_says_how_many_and_names_an_empty_query(
+    sops: None, personas: Personas, django_assert_num_queries: Any
+) -> None:
+    client = client_for(personas.requester, language="id")
+    with django_assert_num_queries(5):  # as many as the whole catalogue
+        html = client.get(reverse("portal-home"), {"q": "akun"}).content.decode()
+    assert "3 layanan cocok dengan “akun”." in html
+    assert f'<a href="{reverse("portal-home")}">Tampilkan semua layanan</a>' in html
+    # Only the units with a match are shown.
+    assert 'id="unit-P4M"' not in html and 'id="unit-UPT-SI"' in html
+
+    html = client.get(reverse("portal-home"), {"q": "<b>parkir</b>"}).content.decode()
+    assert catalogue_names(html) == []
+    assert "Tidak ada layanan yang cocok dengan “&lt;b&gt;parkir&lt;/b&gt;”." in html
+    assert "<title>Layanan yang cocok dengan “&lt;b&gt;parkir&lt;/b&gt;”" in html
+
+
+@pytest.mark.django_db
+def test_the_catalogue_search_is_a_plain_get_form(sops: None, personas: Personas) -> None:
+    html = client_for(personas.requester).get(reverse("portal-home")).content.decode()
+    form = html.split('<form method="get" action="' + reverse("portal-home"), 1)[1]
+    assert 'role="search"' in form.split(">", 1)[0]
+    assert '<input id="catalogue-q" type="search" name="q" value=""' in form
+    assert '<label for="catalogue-q">Search the services</label>' in form
+    assert "services match" not in html  # no count without a query
 
 
 @pytest.mark.django_db
@@ -664,8 +731,10 @@ def test_the_live_conversation_answers_204_until_something_changes(
     assert html.startswith('<div id="conversation"')
     assert "Teknisi menuju lab 3." in html
     assert "Catatan internal" not in html
-    # The status moved from new to open: the summary follows, out of band.
+    # The status moved from new to open: the summary and the steps follow, out of band.
     assert 'id="ticket-summary" class="portal-facts" hx-swap-oob="true"' in html
+    assert 'id="request-progress" class="portal-panel" aria-labelledby="progress-title"' in html
+    assert html.count('hx-swap-oob="true"') == 3  # the summary, the rating and the steps
     next_poll = html.split('hx-get="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     assert client.get(next_poll).status_code == 204
 
@@ -761,3 +830,467 @@ def test_a_requester_sends_a_request_from_a_phone(page: Any, personas: Personas)
     assert subjects == ["Wi-Fi lab 3 mati", earlier.subject]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "portal-my-requests-phone")
+
+
+# ---------------------------------------------------------------- what the request page repeats
+
+
+def text_of(html: str) -> str:
+    """The page's text as a reader meets it: tags dropped, spaces run together."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.django_db
+def test_the_request_page_repeats_the_promise_and_when_each_answer_is_due(
+    sops: None, personas: Personas
+) -> None:
+    ticket = open_ticket(personas, now=datetime(2026, 11, 25, 15, 55, tzinfo=WIB))
+    url = reverse("portal-ticket", args=[ticket.reference])
+    text = text_of(client_for(personas.requester).get(url).content.decode())
+    assert "Our promise Answered within 15 working minutes; done within 3 working days" in text
+    # DESIGN.md's worked example, as on the confirmation page.
+    assert "First answer by Thursday, 26 November 2026 at 07:40" in text
+    assert "Done by Monday, 30 November 2026 at 15:55" in text
+    assert "Answered on" not in text
+
+    services.ticket_reply(
+        actor=personas.staff,
+        ticket=ticket,
+        body="Teknisi menuju lab 3.",
+        now=datetime(2026, 11, 26, 7, 35, tzinfo=WIB),
+    )
+    services.ticket_set_status(
+        actor=personas.staff,
+        ticket=ticket,
+        status=Status.RESOLVED,
+        now=datetime(2026, 11, 26, 9, 5, tzinfo=WIB),
+    )
+    text = text_of(client_for(personas.requester).get(url).content.decode())
+    assert (
+        "Thursday, 26 November 2026 at 07:40 Answered on Thursday, 26 November 2026 at 07:35"
+        in text
+    )
+    assert "Done on Thursday, 26 November 2026 at 09:05" in text
+
+
+@pytest.mark.django_db
+def test_the_request_page_speaks_indonesian_and_says_the_clock_stops_while_waiting(
+    sops: None, personas: Personas
+) -> None:
+    ticket = open_ticket(personas, now=datetime(2026, 11, 25, 15, 55, tzinfo=WIB))
+    url = reverse("portal-ticket", args=[ticket.reference])
+    text = text_of(client_for(personas.requester, language="id").get(url).content.decode())
+    assert "Dijawab dalam 15 menit kerja; selesai dalam 3 hari kerja" in text
+    assert "Jawaban pertama paling lambat Kamis, 26 November 2026 pukul 07.40" in text
+    assert "Selesai paling lambat Senin, 30 November 2026 pukul 15.55" in text
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.WAITING_REQUESTER)
+    text = text_of(client_for(personas.requester).get(url).content.decode())
+    assert "The clock stops while we wait" in text
+
+
+def account_request(personas: Personas) -> Ticket:
+    """A student's request for a campus account, with their student number."""
+    return services.ticket_create(
+        actor=personas.requester,
+        service_type=service("PR.33.8", "akun-kampus"),
+        requester=personas.requester,
+        opening=services.Opening(subject="Akun SIAKAD belum aktif", body="Belum bisa masuk."),
+        fields={"nomor_induk": "4312201001", "status": "Mahasiswa", "sistem": "SIAKAD"},
+    ).ticket
+
+
+@pytest.mark.django_db
+def test_the_request_page_lists_the_details_given_under_the_services_labels(
+    sops: None, personas: Personas
+) -> None:
+    ticket = account_request(personas)
+    html = (
+        client_for(personas.requester)
+        .get(reverse("portal-ticket", args=[ticket.reference]))
+        .content.decode()
+    )
+    details = html.split('id="details-title"', 1)[1].split("</section>", 1)[0]
+    # In the SOP's order, with the SOP's labels.
+    assert re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", details) == [
+        ("NIM/NIP/NIK", "4312201001"),
+        ("Status", "Mahasiswa"),
+        ("Sistem yang dibutuhkan", "SIAKAD"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_detail_nobody_gave_shows_a_dash(sops: None, personas: Personas) -> None:
+    # A request that came by e-mail carries none of the service's fields.
+    contact = services.contact_for(email=personas.requester.email)
+    ticket = services.ticket_create(
+        actor=None,
+        service_type=service("PR.33.8", "akun-kampus"),
+        requester=contact,
+        opening=services.Opening(subject="Lewat e-mail", body="Minta akun."),
+        door=Door.EMAIL,
+        fields={"sistem": "E-mail kampus"},
+    ).ticket
+    html = (
+        client_for(personas.requester)
+        .get(reverse("portal-ticket", args=[ticket.reference]))
+        .content.decode()
+    )
+    assert "<dt>NIM/NIP/NIK</dt><dd>—</dd>" in html
+    assert "<dt>Sistem yang dibutuhkan</dt><dd>E-mail kampus</dd>" in html
+
+
+def steps_of(html: str) -> list[str]:
+    """The request page's steps, each as it reads (without the day a step was done)."""
+    progress = html.split('id="request-progress"', 1)[1].split("</section>", 1)[0]
+    items = re.findall(r"<li[^>]*>(.*?)</li>", progress, re.S)
+    return [text_of(re.sub(r"<time.*?</time>", "", item, flags=re.S)) for item in items]
+
+
+@pytest.mark.django_db
+def test_the_steps_read_from_the_requesters_side(sops: None, personas: Personas) -> None:
+    ticket = open_ticket(personas, key="akun-kampus")
+    url = reverse("portal-ticket", args=[ticket.reference])
+    client = client_for(personas.requester, language="id")
+    html = client.get(url).content.decode()
+    assert steps_of(html) == [
+        "Sedang diproses: Identifikasi permintaan akun",
+        "Berikutnya: Pengelolaan akun",
+        "Berikutnya: Distribusi akun baru",
+    ]
+    first = ticket.steps.get(position=1)
+    services.ticket_complete_step(actor=personas.staff, step=first, output="Akun dicek")
+    html = client.get(url).content.decode()
+    assert steps_of(html) == [
+        "Selesai: Identifikasi permintaan akun",
+        "Sedang diproses: Pengelolaan akun",
+        "Berikutnya: Distribusi akun baru",
+    ]
+    assert 'aria-current="step"' in html
+    # Nothing internal: not the SOP's role, not who did it, not the step's output.
+    assert "Staf UPT-SI" not in html
+    assert "Akun dicek" not in html
+    # Resolved early: the steps nobody took are left out.
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.RESOLVED)
+    assert steps_of(client.get(url).content.decode()) == ["Selesai: Identifikasi permintaan akun"]
+
+
+@pytest.mark.django_db
+def test_the_requesters_own_steps_and_the_outcomes_still_open_say_so(
+    sops: None, personas: Personas
+) -> None:
+    ticket = services.ticket_create(
+        actor=personas.requester,
+        service_type=service("SDM.5.OT.02.02-5068", "pemberian-akses"),
+        requester=personas.requester,
+        opening=services.Opening(subject="Akses Zoom", body="Mohon akses Zoom Pro."),
+        fields={"akun": "Zoom Pro prodi", "keperluan": "Kuliah daring"},
+    ).ticket
+    baa_staff = make_user("staf-baa", Role.STAFF, "BAA")
+    url = reverse("portal-ticket", args=[ticket.reference])
+    client = client_for(personas.requester)
+    assert steps_of(client.get(url).content.decode()) == [
+        "Done by you: Mengirim pesan melalui Whatsapp maupun e-mail.",
+        "Being handled: Mendapatkan pesan masuk melalui Whatsapp maupun e-mail dan Memberikan"
+        " tanggapan dan pertanyaan kepada pengirim.",
+        "Your turn later: Menerima tanggapan dan pertanyaan kepada pengirim.",
+        "Your turn later: Pengirim memberikan jawaban dan konfirmasi kepada Penanggung Jawab.",
+        "Coming up: Perihal pemberian akses.",
+        "One possible outcome: Jawaban Pengirim diterima dan akses diberikan.",
+        "One possible outcome: Permohonan tidak sesuai dan akses ditolak.",
+    ]
+    for _ in range(3):  # b2, then the requester's b3 and b4 (recorded by staff)
+        step = ticket.steps.get(state="active")
+        services.ticket_complete_step(actor=baa_staff, step=step)
+        if step.position == 2:
+            shown = steps_of(client.get(url).content.decode())
+            assert shown[2] == "Waiting for you: Menerima tanggapan dan pertanyaan kepada pengirim."
+    services.ticket_complete_step(
+        actor=baa_staff, step=ticket.steps.get(state="active"), branch="b6-akses-diberikan"
+    )
+    shown = steps_of(client.get(url).content.decode())
+    assert shown[-2:] == [
+        "Done: Perihal pemberian akses.",
+        "Being handled: Jawaban Pengirim diterima dan akses diberikan.",
+    ]
+    assert not any("ditolak" in line for line in shown)
+
+
+@pytest.mark.django_db
+def test_split_off_messages_say_where_they_went(sops: None, personas: Personas) -> None:
+    ticket = open_ticket(personas)
+    services.ticket_requester_message(
+        ticket=ticket,
+        body="Printer ruang dosen juga macet.",
+        door=Door.WEB,
+        author=personas.requester,
+    )
+    services.ticket_requester_message(
+        ticket=ticket, body="Tintanya habis juga.", door=Door.WEB, author=personas.requester
+    )
+    moved = list(ticket.articles.order_by("id").values_list("pk", flat=True))[-2:]
+    new = services.ticket_split(
+        actor=personas.staff, ticket=ticket, article_ids=moved, subject="Printer ruang dosen"
+    )
+    html = (
+        client_for(personas.requester, language="id")
+        .get(reverse("portal-ticket", args=[ticket.reference]))
+        .content.decode()
+    )
+    assert "Printer ruang dosen juga macet." not in html
+    link = f'<a href="{reverse("portal-ticket", args=[new.reference])}">'
+    assert f"{link}2 pesan dipindahkan ke permintaan {new.reference}</a>" in html
+    # In its place in the conversation: after the message that stayed.
+    assert html.index("Wi-Fi di lab 3 tidak tersambung") < html.index("2 pesan dipindahkan")
+    # The new request is the requester's: there they find the moved messages.
+    there = client_for(personas.requester).get(reverse("portal-ticket", args=[new.reference]))
+    assert "Printer ruang dosen juga macet." in there.content.decode()
+    english = client_for(personas.requester).get(reverse("portal-ticket", args=[ticket.reference]))
+    assert f"2 messages moved to request {new.reference}" in english.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_move_to_a_request_the_viewer_may_not_see_names_it_without_a_link(
+    sops: None, personas: Personas
+) -> None:
+    mine = open_ticket(personas)
+    other = make_user("mahasiswa-lain", Role.REQUESTER, "TRPL")
+    theirs = open_ticket(personas, requester=other)
+    services.ticket_merge(actor=personas.staff, source=mine, target=theirs)
+    html = (
+        client_for(personas.requester)
+        .get(reverse("portal-ticket", args=[mine.reference]))
+        .content.decode()
+    )
+    assert (
+        f"This request was merged into request {theirs.reference}; its messages continue there."
+        in html
+    )
+    assert reverse("portal-ticket", args=[theirs.reference]) not in html
+    # Staff of the unit see both requests: for them it is a link.
+    staff_html = (
+        client_for(personas.staff)
+        .get(reverse("portal-ticket", args=[mine.reference]))
+        .content.decode()
+    )
+    assert f'href="{reverse("portal-ticket", args=[theirs.reference])}"' in staff_html
+
+
+@pytest.mark.parametrize("count", [1, 12])
+@pytest.mark.django_db
+def test_the_request_page_runs_a_fixed_number_of_queries(
+    sops: None, personas: Personas, count: int, django_assert_num_queries: Any
+) -> None:
+    ticket = open_ticket(personas, key="akun-kampus")
+    for number in range(count):
+        upload = services.Upload(f"foto{number}.png", "image/png", b"\x89PNG")
+        services.ticket_requester_message(
+            ticket=ticket,
+            body=f"Tambahan {number}",
+            door=Door.WEB,
+            author=personas.requester,
+            uploads=[upload],
+        )
+        services.ticket_reply(actor=personas.staff, ticket=ticket, body=f"Balasan {number}")
+    for step in ticket.steps.order_by("position")[:2]:
+        services.ticket_complete_step(actor=personas.staff, step=step)
+    articles = list(ticket.articles.order_by("id").values_list("pk", flat=True))
+    for number in range(count):
+        services.ticket_split(
+            actor=personas.staff,
+            ticket=ticket,
+            article_ids=[articles[-1 - number]],
+            subject=f"Bagian {number}",
+        )
+    client = client_for(personas.requester)
+    url = reverse("portal-ticket", args=[ticket.reference])
+    # Session, user, the viewer's units (visibility, and the nav's roles), the ticket, its
+    # messages and their attachments, the split events and which of their requests the
+    # viewer may see, the steps, the unit's time zone: as many with 1 move as with 12.
+    with django_assert_num_queries(10):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("portal-moved") == count
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_request_page_on_a_phone_tells_where_the_request_stands(
+    page: Any, personas: Personas
+) -> None:
+    from pintu.sop.services import DEFINITIONS_DIR, sop_load_dir
+
+    sop_load_dir(actor=None, directory=DEFINITIONS_DIR)
+    ticket = account_request(personas)
+    services.ticket_requester_message(
+        ticket=ticket,
+        body="Sekalian: proyektor kelas B2 mati.",
+        door=Door.WEB,
+        author=personas.requester,
+    )
+    services.ticket_reply(actor=personas.staff, ticket=ticket, body="Akun sedang kami cek.")
+    services.ticket_complete_step(actor=personas.staff, step=ticket.steps.get(position=1))
+    projector = ticket.articles.get(body__startswith="Sekalian")
+    new = services.ticket_split(
+        actor=personas.staff, ticket=ticket, article_ids=[projector.pk], subject="Proyektor B2"
+    )
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/login/?next=" + reverse("portal-ticket", args=[ticket.reference]))
+    page.fill("#id_username", "mahasiswa")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#request-progress")
+    steps = page.locator("#request-progress li").all_inner_texts()
+    assert steps[0].startswith("Selesai: Identifikasi permintaan akun")
+    assert steps[1:] == ["Sedang diproses: Pengelolaan akun", "Berikutnya: Distribusi akun baru"]
+    summary = page.inner_text("#ticket-summary").lower()  # the labels are set in capitals
+    assert "jawaban pertama paling lambat" in summary and "dijawab pada" in summary
+    assert "selesai paling lambat" in summary
+    details = page.inner_text(".portal-details")
+    assert "NIM/NIP/NIK" in details and "4312201001" in details and "SIAKAD" in details
+    notice = page.get_by_role("link", name=f"1 pesan dipindahkan ke permintaan {new.reference}")
+    assert notice.is_visible()
+    assert page.locator("text=proyektor kelas B2").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-request-page-phone")
+
+    notice.click()
+    page.wait_for_url("**" + reverse("portal-ticket", args=[new.reference]))
+    assert page.locator("text=Sekalian: proyektor kelas B2 mati.").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-request-split-off-phone")
+
+
+# ---------------------------------------------------------------- a unit's page
+
+
+@pytest.mark.django_db
+def test_the_catalogue_links_each_unit_to_its_page(sops: None, personas: Personas) -> None:
+    client = client_for(personas.requester)
+    html = client.get(reverse("portal-home")).content.decode()
+    unit_url = reverse("portal-unit", args=["UPT-SI"])
+    assert unit_url == "/layanan/unit/UPT-SI/"
+    assert f'<h2 id="unit-UPT-SI"><a href="{unit_url}">UPT Sistem Informasi</a></h2>' in html
+    form = client.get(LIGHT_WORK).content.decode()
+    assert f'<a href="{unit_url}">UPT Sistem Informasi</a></nav>' in form
+
+
+@pytest.mark.django_db
+def test_a_units_page_lists_its_services_contact_hours_and_closures(
+    sops: None, personas: Personas, django_assert_num_queries: Any
+) -> None:
+    from pintu.org import services as org_services
+    from pintu.org.models import Unit
+
+    unit = Unit.objects.get(code="UPT-SI")
+    Unit.objects.filter(pk=unit.pk).update(email="helpdesk-si@pintu.test")
+    p4m = Unit.objects.get(code="P4M")
+    for closed, first, last, reason in [
+        (unit, 3, 4, "Pemeliharaan server"),
+        (None, 10, 10, "Dies natalis"),  # the whole institution
+        (p4m, 5, 5, "Rapat kerja P4M"),
+        (unit, -9, -8, "Sudah lewat"),
+    ]:
+        org_services.closure_add(
+            actor=personas.admin,
+            unit=closed,
+            start_date=timezone.localdate() + timedelta(days=first),
+            end_date=timezone.localdate() + timedelta(days=last),
+            reason=reason,
+        )
+    client = client_for(personas.requester, language="id")
+    url = reverse("portal-unit", args=["UPT-SI"])
+    # Session, user, the nav's roles, the unit, its SOPs in force and their service
+    # types, its calendar, its closures.
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    names = catalogue_names(html)
+    assert len(names) == 7 and names[0] == "Permintaan akun kampus"
+    assert reverse("portal-request", args=["PR.33.8", "akun-kampus"]) in html
+    assert "Dijawab dalam 15 menit kerja; selesai dalam 1 hari kerja" in html
+    assert '<a href="mailto:helpdesk-si@pintu.test">helpdesk-si@pintu.test</a>' in html
+    text = text_of(html)
+    assert "Senin–Kamis 07.30–16.00 Jumat 07.30–16.30 Sabtu–Minggu ditutup" in text
+    assert "Waktu dalam WIB." in text
+    # The unit's closures and the institution's, soonest first; not another unit's, not
+    # past ones.
+    closures = text.split("Tutup pada", 1)[1]
+    assert closures.index("Pemeliharaan server") < closures.index("Dies natalis")
+    assert "Rapat kerja P4M" not in text and "Sudah lewat" not in text
+    assert reverse("unit-calendar", args=["UPT-SI"]) in html
+
+
+@pytest.mark.django_db
+def test_a_unit_without_services_address_or_closures_says_so(personas: Personas) -> None:
+    html = client_for(personas.requester).get(reverse("portal-unit", args=["DIR"]))
+    text = text_of(html.content.decode())
+    assert "This unit takes no requests in the portal yet." in text
+    assert "This unit has no e-mail address for requests" in text
+    assert "No closures ahead, beyond the national holidays." in text
+    # Without a calendar of its own it keeps the default week.
+    assert "Monday–Thursday 07:30–16:00 Friday 07:30–16:30 Saturday–Sunday closed" in text
+
+
+@pytest.mark.django_db
+def test_an_unknown_or_inactive_unit_is_not_found_and_the_page_needs_a_sign_in(
+    personas: Personas,
+) -> None:
+    from pintu.org.models import Unit
+
+    client = client_for(personas.requester)
+    assert client.get(reverse("portal-unit", args=["TIDAK-ADA"])).status_code == 404
+    Unit.objects.filter(code="PHK").update(is_active=False)
+    assert client.get(reverse("portal-unit", args=["PHK"])).status_code == 404
+    anonymous = client_for(None).get(reverse("portal-unit", args=["UPT-SI"]))
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_requester_finds_a_service_and_its_unit_on_a_phone(page: Any, personas: Personas) -> None:
+    from pintu.org import services as org_services
+    from pintu.org.models import Unit
+    from pintu.sop.services import DEFINITIONS_DIR, sop_load_dir
+
+    sop_load_dir(actor=None, directory=DEFINITIONS_DIR)
+    unit = Unit.objects.get(code="UPT-SI")
+    Unit.objects.filter(pk=unit.pk).update(email="helpdesk-si@pintu.test")
+    soon = timezone.localdate() + timedelta(days=7)
+    org_services.closure_add(
+        actor=personas.admin, unit=unit, start_date=soon, end_date=soon, reason="Migrasi server"
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/login/?next=" + reverse("portal-home"))
+    page.fill("#id_username", "mahasiswa")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#catalogue-q")
+    page.fill("#catalogue-q", "Jaringan")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/layanan/?q=Jaringan")
+    assert page.locator(".portal-service h3").all_inner_texts() == [
+        "Layanan kategori ringan",
+        "Layanan kategori berat",
+    ]
+    assert page.inner_text(".portal-search-found").startswith("2 layanan cocok dengan “Jaringan”.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-catalogue-search-phone")
+
+    page.fill("#catalogue-q", "parkir motor")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".portal-empty")
+    assert "Tidak ada layanan yang cocok dengan “parkir motor”." in page.inner_text(".portal-empty")
+    screenshot(page, "portal-catalogue-search-empty-phone")
+
+    page.click(".portal-empty a")
+    page.get_by_role("link", name="UPT Sistem Informasi").click()
+    page.wait_for_url("**" + reverse("portal-unit", args=["UPT-SI"]))
+    assert page.locator(".portal-service").count() == 7
+    hours = page.inner_text(".portal-hours")
+    assert "Senin–Kamis" in hours and "07.30–16.00" in hours
+    assert "Migrasi server" in page.inner_text(".portal-closures")
+    assert page.get_by_role("link", name="helpdesk-si@pintu.test").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "portal-unit-phone")

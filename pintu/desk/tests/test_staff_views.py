@@ -3,6 +3,7 @@ who may see and do what, and a fixed number of queries whatever the data size.""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -243,17 +244,74 @@ def test_bulk_assign_and_bulk_close(queue_tickets: dict[str, Ticket], personas: 
     assert set(
         Ticket.objects.filter(assignee=personas.supervisor).values_list("reference", flat=True)
     ) == set(chosen)
-    client.post(reverse("desk-bulk"), {"unit": "UPT-SI", "tickets": chosen, "action": "close"})
+    client.post(
+        reverse("desk-bulk"),
+        {"unit": "UPT-SI", "tickets": chosen, "action": "close", "confirmed": "1"},
+    )
     assert set(Ticket.objects.filter(reference__in=chosen).values_list("status", flat=True)) == {
         Status.CLOSED
     }
     # Tickets of another unit are never touched, whatever is posted.
     client.post(
         reverse("desk-bulk"),
-        {"unit": "UPT-SI", "tickets": [queue_tickets["other_unit"].reference], "action": "close"},
+        {
+            "unit": "UPT-SI",
+            "tickets": [queue_tickets["other_unit"].reference],
+            "action": "close",
+            "confirmed": "1",
+        },
     )
     queue_tickets["other_unit"].refresh_from_db()
     assert queue_tickets["other_unit"].status == Status.NEW
+
+
+def test_bulk_close_asks_first_naming_how_many(
+    queue_tickets: dict[str, Ticket], personas: Personas
+) -> None:
+    client = client_for(personas.staff)
+    chosen = [queue_tickets[name].reference for name in ("breached", "at_risk", "on_track")]
+    back = f"{reverse('desk-queue')}?unit=UPT-SI&sla=breached"
+    asked = client.post(
+        reverse("desk-bulk"),
+        {"unit": "UPT-SI", "tickets": chosen, "action": "close", "next": back},
+    )
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert "<h1>Tutup 3 permintaan?</h1>" in html
+    for name in ("breached", "at_risk", "on_track"):
+        ticket = queue_tickets[name]
+        assert f'<input type="hidden" name="tickets" value="{ticket.reference}">' in html
+        assert ticket.subject in html
+    assert '<input type="hidden" name="confirmed" value="1">' in html
+    assert f'<a href="{back}">{in_indonesian("Cancel")}</a>' in html.replace("&amp;", "&")
+    # Nothing is closed until the question is answered.
+    assert not Ticket.objects.filter(status=Status.CLOSED).exists()
+
+    # The page's own form says yes: the requests close and the queue comes back.
+    form = html.split('<form method="post" action="', 1)[1].split("</form>", 1)[0]
+    data: dict[str, Any] = {"action": "close", "tickets": []}
+    for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form):
+        if name == "tickets":
+            data["tickets"].append(value)
+        elif name != "csrfmiddlewaretoken":
+            data[name] = value.replace("&amp;", "&")
+    done = client.post(reverse("desk-bulk"), data)
+    assert done.status_code == 302 and done["Location"] == back
+    closed = Ticket.objects.filter(status=Status.CLOSED).values_list("reference", flat=True)
+    assert sorted(closed) == sorted(chosen)
+
+
+def test_one_request_is_asked_about_in_the_singular(
+    queue_tickets: dict[str, Ticket], personas: Personas
+) -> None:
+    client = client_for(personas.staff)
+    html = client.post(
+        reverse("desk-bulk"),
+        {"unit": "UPT-SI", "tickets": [queue_tickets["on_track"].reference], "action": "close"},
+        headers={"Accept-Language": "en"},
+    ).content.decode()
+    assert "<h1>Close 1 request?</h1>" in html
+    assert ">Close 1 request</button>" in html
 
 
 def test_bulk_assign_needs_a_person(queue_tickets: dict[str, Ticket], personas: Personas) -> None:
@@ -350,6 +408,44 @@ def test_the_ticket_page_shows_everything_staff_need(ticket: Ticket, personas: P
         assert text in page, text
     assert "mahasiswa@pintu.test" in response.context["reply_route"]  # where the reply goes
     assert response.context["history"][0].what == in_indonesian("Internal note")
+
+
+def rated(personas: Personas, ticket: Ticket, score: int, comment: str = "") -> Ticket:
+    """``ticket`` resolved and rated by its requester, as the portal does it."""
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.RESOLVED)
+    return services.ticket_rate(
+        actor=personas.requester, ticket=ticket, score=score, comment=comment
+    )
+
+
+def test_the_ticket_page_shows_the_rating_at_the_top(ticket: Ticket, personas: Personas) -> None:
+    unrated = client_for(personas.staff).get(ticket_url(ticket)).content.decode()
+    assert "ticket-rating" not in unrated
+    rated(personas, ticket, 4, "Cepat, tapi teknisi datang\ntanpa kabel cadangan.")
+    page = client_for(personas.staff).get(ticket_url(ticket)).content.decode()
+    rating = page.split('<div class="ticket-rating">', 1)[1].split("</div>", 1)[0]
+    assert '<span class="stars" aria-hidden="true">★★★★☆</span>' in rating
+    assert in_indonesian("%(score)s of 5 stars") % {"score": 4} in rating
+    assert "Cepat, tapi teknisi datang<br>tanpa kabel cadangan." in rating
+    # In the header, above the conversation; not only deep in the history.
+    assert page.index('class="ticket-rating"') < page.index('id="conversation-title"')
+    assert page.index('class="ticket-rating"') < page.index('id="history-title"')
+    # Auditors read it too.
+    assert "ticket-rating" in client_for(personas.auditor).get(ticket_url(ticket)).content.decode()
+
+
+def test_the_queue_row_shows_the_rating(
+    queue_tickets: dict[str, Ticket], personas: Personas
+) -> None:
+    rated(personas, queue_tickets["on_track"], 2, "Lama sekali " + "menunggu " * 20)
+    response = client_for(personas.staff).get(reverse("desk-queue"), {"status": "resolved"})
+    rows = response.content.decode().split('<tbody id="queue-rows"', 1)[1]
+    rated_row = rows.split(queue_tickets["on_track"].reference, 1)[1].split("</tr>", 1)[0]
+    assert '<span class="stars" aria-hidden="true">★★☆☆☆</span>' in rated_row
+    assert in_indonesian("%(score)s of 5 stars") % {"score": 2} in rated_row
+    assert "<q>Lama sekali menunggu" in rated_row and "…</q>" in rated_row  # cut short
+    other_row = rows.split(queue_tickets["resolved"].reference, 1)[1].split("</tr>", 1)[0]
+    assert "desk-rating" not in other_row  # resolved, not rated
 
 
 def test_reply_sets_the_first_response_and_queues_the_message(
@@ -618,6 +714,23 @@ def test_the_queue_runs_a_fixed_number_of_queries(
         client.get(response.context["poll_url"])
 
 
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_queue_with_ratings_runs_a_fixed_number_of_queries(
+    sops: None,
+    personas: Personas,
+    frozen: datetime,
+    count: int,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for number in range(count):
+        ticket = open_ticket(personas, received=NOW - timedelta(minutes=number))
+        rated(personas, ticket, 1 + number % 5, f"Komentar {number}")
+    client = client_for(personas.staff)
+    with django_assert_max_num_queries(QUEUE_QUERIES):
+        response = client.get(reverse("desk-queue"), {"status": "all"})
+    assert response.content.decode().count('class="desk-rating"') == count
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_the_ticket_page_runs_a_fixed_number_of_queries(
     sops: None,
@@ -762,3 +875,94 @@ def test_the_queue_and_a_ticket_in_chromium(
     granted = ticket.steps.get(activity__key="b5-klasifikasi")
     assert granted.state == Step.State.DONE and granted.branch == "b6-akses-diberikan"
     assert errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_bulk_close_asks_once_naming_how_many_in_chromium(
+    page: Any, chromium: Any, live_server: Any, personas: Personas
+) -> None:
+    from pintu.sop.services import DEFINITIONS_DIR, sop_load_dir
+
+    sop_load_dir(actor=None, directory=DEFINITIONS_DIR)
+    now = timezone.now()
+    subjects = ["Proyektor lab", "Printer macet", "Kabel LAN putus", "Monitor mati", "Mouse"]
+    tickets = [
+        open_ticket(personas, received=now - timedelta(minutes=5 * number), subject=subject)
+        for number, subject in enumerate(subjects)
+    ]
+    liked = rated(personas, open_ticket(personas, received=now, subject="Akun e-mail"), 5, "Cepat!")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "staf-si")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/desk/?unit=UPT-SI")
+    for ticket in tickets[:3]:
+        page.check(f"input[name=tickets][value='{ticket.reference}']")
+    questions: list[str] = []
+
+    def answer(accept: bool) -> Any:
+        def handle(dialog: Any) -> None:
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        return handle
+
+    # "No": nothing is sent, the choice stays.
+    page.once("dialog", answer(False))
+    page.click("#bulk button[value=close]")
+    page.wait_for_timeout(500)
+    assert questions == ["Tutup 3 permintaan?"]
+    assert not Ticket.objects.filter(status=Status.CLOSED).exists()
+    assert page.locator("#queue-rows input[name=tickets]:checked").count() == 3
+    # "Yes": closed at once, without a second question on a page.
+    page.once("dialog", answer(True))
+    with page.expect_navigation():
+        page.click("#bulk button[value=close]")
+    assert questions == ["Tutup 3 permintaan?", "Tutup 3 permintaan?"]
+    assert page.inner_text(".messages") == "3 permintaan ditutup."
+    closed = set(Ticket.objects.filter(status=Status.CLOSED).values_list("reference", flat=True))
+    assert closed == {ticket.reference for ticket in tickets[:3]}
+    # One request is asked about as one.
+    page.check(f"input[name=tickets][value='{tickets[3].reference}']")
+    page.once("dialog", answer(False))
+    page.click("#bulk button[value=close]")
+    page.wait_for_timeout(300)
+    assert questions[-1] == "Tutup 1 permintaan?"
+    screenshot(page, "desk-queue-bulk-closed")
+
+    # The rating, at the top of its request and in its row.
+    page.goto(f"/desk/t/{liked.reference}/")
+    assert "Cepat!" in page.inner_text(".ticket-head .ticket-rating")
+    screenshot(page, "desk-ticket-rating")
+    page.goto("/desk/?unit=UPT-SI&status=resolved")
+    assert "5 dari 5 bintang" in page.inner_text(".desk-rating")
+    screenshot(page, "desk-queue-rating")
+    assert errors == []
+
+    # Without script the server asks, on a page of its own.
+    context = chromium.new_context(
+        base_url=live_server.url, locale="id-ID", java_script_enabled=False
+    )
+    bare = context.new_page()
+    bare.set_default_timeout(15_000)
+    bare.set_viewport_size({"width": 390, "height": 844})
+    sign_in(bare, "staf-si")
+    bare.goto("/desk/?unit=UPT-SI")
+    bare.check(f"input[name=tickets][value='{tickets[3].reference}']")
+    bare.check(f"input[name=tickets][value='{tickets[4].reference}']")
+    bare.click("#bulk button[value=close]")
+    bare.wait_for_selector("h1:text('Tutup 2 permintaan?')")
+    assert Ticket.objects.filter(status=Status.CLOSED).count() == 3
+    assert bare.locator(".desk-confirm-list li").all_inner_texts() == [
+        f"{tickets[3].reference} Monitor mati",
+        f"{tickets[4].reference} Mouse",
+    ]
+    assert bare.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(bare, "desk-bulk-close-confirm-noscript")
+    bare.click("button:text('Tutup 2 permintaan')")
+    bare.wait_for_selector(".messages")
+    assert bare.inner_text(".messages") == "2 permintaan ditutup."
+    assert Ticket.objects.filter(status=Status.CLOSED).count() == 5
+    context.close()

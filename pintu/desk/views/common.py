@@ -1,5 +1,5 @@
-"""What the staff workspace's pages share: SLA words, the words staff.js needs, dates
-and durations in words, and turning refusals into messages."""
+"""What the desk's pages share: SLA words, the stars of a rating, the words staff.js
+needs, dates and durations in words, and turning refusals into messages."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from pintu.org.models import User
 from pintu.sla.clock import SlaState
@@ -25,6 +25,9 @@ SLA_WORDS = {
     SlaState.MET: gettext_lazy("Met"),
     SlaState.MISSED: gettext_lazy("Missed"),
 }
+
+# The stars a rating (1 to 5) is drawn with, on the portal and in the workspace.
+STARS = range(1, 6)
 
 
 def js_words() -> dict[str, str]:
@@ -42,6 +45,9 @@ def js_words() -> dict[str, str]:
         "updated": _("updated %(time)s"),
         "notifyTitle": _("New requests in the queue"),
         "notifyBody": _("%(count)s new request(s) arrived."),
+        # The question before a bulk close, for one request and for several.
+        "closeOne": ngettext("Close %(count)s request?", "Close %(count)s requests?", 1),
+        "closeMany": ngettext("Close %(count)s request?", "Close %(count)s requests?", 2),
     }
 
 

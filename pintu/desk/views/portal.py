@@ -1,14 +1,17 @@
-"""The requester portal: the service catalogue, request forms, my requests."""
+"""The requester portal: the service catalogue with its search, each unit's page, request
+forms, my requests and the page of each request."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pintu.desk import access, portal_selectors, promises, selectors, services
 from pintu.desk.models import DONE_STATUSES, Door, Ticket
 from pintu.desk.portal_forms import RatingForm, ReplyForm, RequestForm
+from pintu.desk.views.common import STARS
+from pintu.org import selectors as org_selectors
+from pintu.org.hours import week_words
+from pintu.org.models import Unit
 from pintu.sla.clock import SlaState
 from pintu.sop.models import ServiceType
 
@@ -31,20 +38,94 @@ ON_TIME_WORDS = {
 }
 
 
+# A step of the request as its requester reads it (see portal_selectors.request_progress).
+PHASE_WORDS = {
+    "done": gettext_lazy("Done"),
+    "active": gettext_lazy("Being handled"),
+    "next": gettext_lazy("Coming up"),
+    "possible": gettext_lazy("One possible outcome"),
+}
+# The requester's own steps.
+YOUR_PHASE_WORDS = {
+    "done": gettext_lazy("Done by you"),
+    "active": gettext_lazy("Waiting for you"),
+    "next": gettext_lazy("Your turn later"),
+    "possible": gettext_lazy("One possible outcome"),
+}
+
+
 def _promise(service_type: ServiceType) -> promises.ServicePromise:
     return promises.service_promise(
         service_type.first_response, service_type.resolution, service_type.clock
     )
 
 
+@dataclass(frozen=True)
+class Due:
+    """When a request's first answer and its completion are due, and when they came, as
+    the requester reads them (in the unit's time zone)."""
+
+    first_response: str
+    resolution: str
+    answered: str
+    done: str
+
+
+def _due(ticket: Ticket) -> Due:
+    zone = portal_selectors.unit_time_zone(ticket.unit)
+    return Due(
+        first_response=promises.moment_words(ticket.first_response_due_at, zone),
+        resolution=promises.moment_words(ticket.resolution_due_at, zone),
+        answered=(
+            promises.moment_words(ticket.first_response_at, zone)
+            if ticket.first_response_at
+            else ""
+        ),
+        done=promises.moment_words(ticket.resolved_at, zone) if ticket.resolved_at else "",
+    )
+
+
 @require_GET
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
+    """Every unit's services; ``q`` keeps those that contain each of its words."""
+    query = request.GET.get("q", "").strip()
     units = [
-        (group.unit, [(offer, _promise(offer.service_type)) for offer in group.offers])
-        for group in portal_selectors.service_catalogue()
+        (group.unit, _with_promises(group.offers))
+        for group in portal_selectors.service_catalogue(query=query)
     ]
-    return render(request, "desk/portal/catalogue.html", {"units": units})
+    context = {
+        "units": units,
+        "query": query,
+        "found": sum(len(offers) for _unit, offers in units),
+    }
+    return render(request, "desk/portal/catalogue.html", context)
+
+
+def _with_promises(
+    offers: list[portal_selectors.Offer],
+) -> list[tuple[portal_selectors.Offer, promises.ServicePromise]]:
+    return [(offer, _promise(offer.service_type)) for offer in offers]
+
+
+@require_GET
+@login_required
+def unit_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit as its requesters meet it: its services, its address, its working week and
+    the days it is closed."""
+    unit = get_object_or_404(Unit, code=code, is_active=True)
+    groups = portal_selectors.service_catalogue(unit=unit)
+    time_zone, weekly_hours = org_selectors.working_hours(unit)
+    zone = ZoneInfo(time_zone)
+    now = timezone.now()
+    context = {
+        "unit": unit,
+        "offers": _with_promises(groups[0].offers) if groups else [],
+        "week": week_words(weekly_hours),
+        "zone": now.astimezone(zone).tzname(),
+        "closures": org_selectors.closures_ahead(unit, timezone.localdate(now, zone)),
+    }
+    return render(request, "desk/portal/unit.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,13 +165,7 @@ def request_form(request: HttpRequest, sop_code: str, service_key: str) -> HttpR
 @login_required
 def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = selectors.ticket_get(viewer=request.user, reference=reference)
-    zone = portal_selectors.unit_time_zone(ticket.unit)
-    context = {
-        "ticket": ticket,
-        "promise": _promise(ticket.service_type),
-        "first_response_due": promises.moment_words(ticket.first_response_due_at, zone),
-        "resolution_due": promises.moment_words(ticket.resolution_due_at, zone),
-    }
+    context = {"ticket": ticket, "promise": _promise(ticket.service_type), "due": _due(ticket)}
     return render(request, "desk/portal/confirmation.html", context)
 
 
@@ -105,22 +180,26 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
     """What the request page and its live conversation show."""
     is_requester = access.is_requester_of(request.user, ticket)
-    articles = [
-        article
-        for article in selectors.ticket_conversation(viewer=request.user, ticket=ticket)
-        if article.is_public
+    conversation = portal_selectors.request_conversation(viewer=request.user, ticket=ticket)
+    steps = [
+        (step, (YOUR_PHASE_WORDS if step.yours else PHASE_WORDS)[step.phase])
+        for step in portal_selectors.request_progress(ticket)
     ]
     return {
         "ticket": ticket,
         "promise": _promise(ticket.service_type),
-        "articles": articles,
+        "due": _due(ticket),
+        "details": portal_selectors.request_details(ticket),
+        "steps": steps,
+        "conversation": conversation,
         "mark": portal_selectors.conversation_mark(
-            max((article.pk for article in articles), default=0), ticket.status
+            max((entry.article.pk for entry in conversation if entry.article), default=0),
+            ticket.status,
         ),
         "is_requester": is_requester,
         # Ratings are final: one per request, given once it is resolved or closed.
         "can_rate": is_requester and ticket.status in DONE_STATUSES and ticket.csat_score is None,
-        "stars": range(1, 6),
+        "stars": STARS,
     }
 
 
@@ -204,6 +283,8 @@ def rate(request: HttpRequest, reference: str) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("layanan/", catalogue, name="portal-home"),
+    # Before the form's pattern too, which would read "unit" as an SOP code.
+    path("layanan/unit/<str:code>/", unit_page, name="portal-unit"),
     # Before the form's pattern, which would otherwise read "terkirim" as an SOP code.
     path("layanan/terkirim/<str:reference>/", confirmation, name="portal-confirmation"),
     path("layanan/<str:sop_code>/<slug:service_key>/", request_form, name="portal-request"),

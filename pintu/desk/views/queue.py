@@ -1,5 +1,5 @@
 """The staff queue: a unit's active requests by next deadline, its live rows, bulk
-assign/close and saved views of its filters.
+assign/close (closing asks first) and saved views of its filters.
 
 Auditors read the queue with no bulk actions; their POSTs are refused (403).
 """
@@ -28,6 +28,7 @@ from pintu.desk.models import Door, SavedFilter, Status
 from pintu.desk.selectors import QUEUE_FILTERS, QueueFilter
 from pintu.desk.views.common import (
     SLA_WORDS,
+    STARS,
     error_text,
     errors_text,
     js_words,
@@ -104,6 +105,7 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
         "new_count": selectors.new_since(viewer=request.user, unit=unit, since=since),
         "can_work": access.can_work_in(request.user, unit),
         "now": now,
+        "stars": STARS,  # of the rows' ratings
     }
 
 
@@ -180,8 +182,13 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
             messages.error(request, errors_text(errors))
         return redirect(back)
     chosen = set(form.cleaned_data["tickets"])
+    selected = [ticket for ticket in tickets if ticket.reference in chosen]
+    if form.cleaned_data["action"] == BulkForm.CLOSE and not form.cleaned_data["confirmed"]:
+        # Asked once, naming how many: here when the page's script did not ask already.
+        context = {"unit": unit, "tickets": selected, "back": back}
+        return render(request, "desk/staff/bulk_close.html", context)
     try:
-        done = _bulk(request, form, [ticket for ticket in tickets if ticket.reference in chosen])
+        done = _bulk(request, form, selected)
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:

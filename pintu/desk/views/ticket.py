@@ -37,7 +37,14 @@ from pintu.desk.forms import (
     StepForm,
 )
 from pintu.desk.models import Priority, Status, Step, Ticket
-from pintu.desk.views.common import SLA_WORDS, error_text, js_words, minutes_words, signed_in
+from pintu.desk.views.common import (
+    SLA_WORDS,
+    STARS,
+    error_text,
+    js_words,
+    minutes_words,
+    signed_in,
+)
 from pintu.desk.views.history import history
 from pintu.org import access as org_access
 from pintu.outbox.selectors import dead_letters
@@ -127,6 +134,7 @@ def _ticket_page(
         "can_work": can_work,
         "words": js_words(),
         "priority_high": ticket.priority in (Priority.HIGH, Priority.URGENT),
+        "stars": STARS,  # the requester's rating, drawn at the top
     }
     if can_work:
         bound = bound or {}

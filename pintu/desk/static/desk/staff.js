@@ -1,6 +1,7 @@
 /* Pintu staff workspace: live countdowns and step timers, the queue's new-request
-   alerts (sound and browser notification, only after the user opts in), and the bulk
-   selection, kept while htmx refreshes the rows. No build step. */
+   alerts (sound and browser notification, only after the user opts in), the bulk
+   selection, kept while htmx refreshes the rows, and the question before a bulk close.
+   No build step. */
 (function () {
   "use strict";
 
@@ -137,11 +138,38 @@
     });
   }
 
+  // Closing several requests asks once, naming how many; the answer travels with the
+  // form, so the server does not ask again (without script it asks on a page).
+  function setUpBulkClose() {
+    var form = document.getElementById("bulk");
+    if (!form) return;
+    form.addEventListener("submit", function (event) {
+      if (!event.submitter || event.submitter.value !== "close") return;
+      var count = Array.prototype.filter.call(form.elements, function (field) {
+        return field.name === "tickets" && field.checked;
+      }).length;
+      if (!count) return; // nothing chosen: the server says so
+      if (!window.confirm(fill(count === 1 ? words.closeOne : words.closeMany, "count", count))) {
+        event.preventDefault();
+        return;
+      }
+      var confirmed = form.querySelector("input[name=confirmed]");
+      if (!confirmed) {
+        confirmed = document.createElement("input");
+        confirmed.type = "hidden";
+        confirmed.name = "confirmed";
+        form.appendChild(confirmed);
+      }
+      confirmed.value = "1";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var source = document.getElementById("desk-words");
     words = source ? JSON.parse(source.textContent) : {};
     setUpToggle();
     setUpSelectAll();
+    setUpBulkClose();
     checkNew();
     tick();
     window.setInterval(tick, 1000);
