@@ -212,7 +212,7 @@ def _moves(*, viewer: Any, ticket: Ticket) -> list[Moved]:
             at=event.at,
             reference=str(event.detail["into"]),
             messages=(
-                int(event.detail.get("articles", 0))
+                int(event.detail.get("public", event.detail.get("articles", 0)))
                 if event.kind == TicketEvent.Kind.SPLIT
                 else None
             ),

@@ -91,7 +91,12 @@ def ticket_split(
         ticket=ticket,
         kind=TicketEvent.Kind.SPLIT,
         at=now,
-        detail={"into": new.reference, "articles": len(articles)},
+        # The requester never saw the internal notes that moved with the messages.
+        detail={
+            "into": new.reference,
+            "articles": len(articles),
+            "public": sum(article.is_public for article in articles),
+        },
     )
     audit(actor, "ticket.split", ticket, None, {"into": new.reference})
     return new

@@ -1027,7 +1027,8 @@ def test_split_off_messages_say_where_they_went(sops: None, personas: Personas) 
     services.ticket_requester_message(
         ticket=ticket, body="Tintanya habis juga.", door=Door.WEB, author=personas.requester
     )
-    moved = list(ticket.articles.order_by("id").values_list("pk", flat=True))[-2:]
+    note = services.ticket_note(actor=personas.staff, ticket=ticket, body="Cek toner dulu.")
+    moved = [*list(ticket.articles.order_by("id").values_list("pk", flat=True))[1:3], note.pk]
     new = services.ticket_split(
         actor=personas.staff, ticket=ticket, article_ids=moved, subject="Printer ruang dosen"
     )
@@ -1038,6 +1039,7 @@ def test_split_off_messages_say_where_they_went(sops: None, personas: Personas) 
     )
     assert "Printer ruang dosen juga macet." not in html
     link = f'<a href="{reverse("portal-ticket", args=[new.reference])}">'
+    # Two of the messages moved; the internal note that went with them is not counted.
     assert f"{link}2 pesan dipindahkan ke permintaan {new.reference}</a>" in html
     # In its place in the conversation: after the message that stayed.
     assert html.index("Wi-Fi di lab 3 tidak tersambung") < html.index("2 pesan dipindahkan")
