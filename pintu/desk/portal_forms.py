@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from pintu.desk.filetypes import kinds_of
 from pintu.desk.services import Upload, uploads_from_files, validate_upload
 from pintu.sop.definition import Field, Service
 
@@ -22,6 +23,19 @@ FIELD_PREFIX = "field_"
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+
+# The kinds of file requesters read instead of a list of extensions.
+KIND_WORDS = {
+    "pdf": "PDF",
+    "image": _("images"),
+    "office": _("Office documents"),
+    "archive": _("ZIP archives"),
+    "audio": _("voice recordings"),
+    "video": _("videos"),
+    "text": _("text and CSV"),
+    "mail": _("e-mails, invitations and signatures"),
+}
 
 
 class AttachmentsField(forms.FileField):
@@ -37,10 +51,10 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("label", _("Attachments"))
         kwargs.setdefault(
             "help_text",
-            _("Up to %(size)s MB per file. Allowed types: %(types)s.")
+            _("Up to %(size)s MB per file. Accepted: %(kinds)s.")
             % {
                 "size": settings.PINTU_ATTACHMENT_MAX_BYTES // (1024 * 1024),
-                "types": ", ".join(extensions),
+                "kinds": ", ".join(str(KIND_WORDS.get(k, k)) for k in kinds_of(extensions)),
             },
         )
         super().__init__(**kwargs)
@@ -52,11 +66,11 @@ class AttachmentsField(forms.FileField):
         for file in files:
             if cleaned := super().clean(file, initial):
                 checked.append(cleaned)
-        uploads = uploads_from_files(checked)
+        uploads = []
         problems: list[ValidationError] = []
-        for upload in uploads:
+        for upload in uploads_from_files(checked):
             try:
-                validate_upload(upload)
+                uploads.append(validate_upload(upload))
             except ValidationError as error:
                 problems.append(error)
         if problems:

@@ -1,10 +1,11 @@
 """Attachments on their way in (from a form, the API or a door): checked against the size
-limit and the allowed types, then stored as files of an article."""
+limit, the allowed types and their content (``pintu.desk.filetypes``), then stored as
+files of an article."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from pintu.desk.filetypes import sniff
 from pintu.desk.models import Article, Attachment
 
 
@@ -27,7 +29,7 @@ class Upload:
 def article_attach(article: Article, uploads: Sequence[Upload]) -> None:
     """Store uploads as the article's attachments (checked against the allow-list)."""
     for upload in uploads:
-        validate_upload(upload)
+        upload = validate_upload(upload)
         attachment = Attachment(
             article=article,
             filename=upload.name,
@@ -38,8 +40,10 @@ def article_attach(article: Article, uploads: Sequence[Upload]) -> None:
         attachment.save()
 
 
-def validate_upload(upload: Upload) -> None:
-    """Size limit and type allow-list (settings PINTU_ATTACHMENT_MAX_BYTES/_TYPES)."""
+def validate_upload(upload: Upload) -> Upload:
+    """Size limit and type allow-list (settings PINTU_ATTACHMENT_MAX_BYTES/_TYPES), and
+    the content must be what the name says; returns the upload with the content type its
+    content shows (the sender's claim is not trusted)."""
     limit = settings.PINTU_ATTACHMENT_MAX_BYTES
     if len(upload.data) > limit:
         raise ValidationError(
@@ -52,6 +56,22 @@ def validate_upload(upload: Upload) -> None:
             _("%(name)s: files of this type are not accepted (allowed: %(allowed)s).")
             % {"name": upload.name, "allowed": ", ".join(settings.PINTU_ATTACHMENT_EXTENSIONS)}
         )
+    sniffed = sniff(extension, upload.data)
+    if sniffed.problem == "program":
+        raise ValidationError(
+            _("%(name)s is a program, not a document: programs are not accepted.")
+            % {"name": upload.name}
+        )
+    if sniffed.problem == "not text":
+        raise ValidationError(
+            _("%(name)s is not a text file, as its name says.") % {"name": upload.name}
+        )
+    if sniffed.problem == "mismatch":
+        raise ValidationError(
+            _("%(name)s is not the kind of file its name says (.%(extension)s).")
+            % {"name": upload.name, "extension": extension}
+        )
+    return replace(upload, content_type=sniffed.mime) if sniffed.mime else upload
 
 
 def uploads_from_files(files: Iterable[UploadedFile]) -> list[Upload]:

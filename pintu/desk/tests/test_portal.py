@@ -19,6 +19,7 @@ from pintu.conftest import PASSWORD, Personas, fields_for, make_user, screenshot
 from pintu.desk import promises, services
 from pintu.desk.models import Article, Door, Status, Ticket
 from pintu.desk.portal_forms import RequestForm
+from pintu.desk.tests.files import JPEG, PNG
 from pintu.org.models import Role, User
 from pintu.sla.calendars import calendar_data_changed
 from pintu.sop.definition import Field, Service
@@ -301,7 +302,7 @@ def test_the_form_shows_the_services_fields_limits_and_promise(
     assert 'name="field_lokasi"' in html
     assert '<label for="id_subject" class="required">Subject</label>' in html
     assert 'type="file" name="attachments"' in html and "multiple" in html
-    assert "Up to 10 MB per file. Allowed types: pdf, png, jpg" in html
+    assert "Up to 10 MB per file. Accepted: PDF, images, Office documents, ZIP archives" in html
     assert 'accept=".pdf,.png,' in html
     assert "Answered within 15 working minutes; done within 3 working days" in html
 
@@ -626,7 +627,7 @@ def test_an_empty_reply_shows_the_error_by_the_field(sops: None, personas: Perso
 @pytest.mark.django_db
 def test_a_file_alone_is_a_reply(sops: None, personas: Personas) -> None:
     ticket = open_ticket(personas)
-    photo = SimpleUploadedFile("foto.jpg", b"\xff\xd8 fake", content_type="image/jpeg")
+    photo = SimpleUploadedFile("foto.jpg", JPEG, content_type="image/jpeg")
     client_for(personas.requester).post(
         reverse("portal-reply", args=[ticket.reference]), {"body": "", "attachments": [photo]}
     )
@@ -1084,7 +1085,7 @@ def test_the_request_page_runs_a_fixed_number_of_queries(
 ) -> None:
     ticket = open_ticket(personas, key="akun-kampus")
     for number in range(count):
-        upload = services.Upload(f"foto{number}.png", "image/png", b"\x89PNG")
+        upload = services.Upload(f"foto{number}.png", "image/png", PNG)
         services.ticket_requester_message(
             ticket=ticket,
             body=f"Tambahan {number}",

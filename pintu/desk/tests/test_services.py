@@ -13,6 +13,7 @@ from pintu.conftest import Personas, fields_for, service
 from pintu.core.models import AuditEvent
 from pintu.desk import selectors, services
 from pintu.desk.models import Article, Door, Status, Step, Ticket, TicketEvent
+from pintu.desk.tests.files import PNG
 from pintu.outbox.models import OutboxItem
 
 pytestmark = pytest.mark.django_db
@@ -333,12 +334,12 @@ def test_split_moves_chosen_messages_to_a_new_ticket(sops, personas) -> None:
 
 
 def test_attachments_have_a_size_limit_and_a_type_allow_list(sops, personas, settings) -> None:
-    settings.PINTU_ATTACHMENT_MAX_BYTES = 10
+    settings.PINTU_ATTACHMENT_MAX_BYTES = len(PNG)
     with pytest.raises(ValidationError, match="lebih besar dari"):
         open_ticket(
             personas,
             at=wib(2026, 11, 25, 9),
-            uploads=[services.Upload("foto.png", "image/png", b"x" * 11)],
+            uploads=[services.Upload("foto.png", "image/png", PNG + b"x")],
         )
     with pytest.raises(ValidationError, match="jenis berkas ini tidak diterima"):
         open_ticket(
@@ -350,10 +351,10 @@ def test_attachments_have_a_size_limit_and_a_type_allow_list(sops, personas, set
     ticket = open_ticket(
         personas,
         at=wib(2026, 11, 25, 9),
-        uploads=[services.Upload("foto.png", "image/png", b"\x89PNG")],
+        uploads=[services.Upload("foto.png", "image/png", PNG)],
     )
     attachment = ticket.articles.get().attachments.get()
-    assert attachment.filename == "foto.png" and attachment.file.read() == b"\x89PNG"
+    assert attachment.filename == "foto.png" and attachment.file.read() == PNG
 
 
 def test_an_email_request_is_acknowledged_but_that_is_no_first_response(sops, personas) -> None:

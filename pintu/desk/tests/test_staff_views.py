@@ -18,6 +18,7 @@ from pintu.conftest import Personas, fields_for, make_user, screenshot, service,
 from pintu.core.models import AuditEvent
 from pintu.desk import services
 from pintu.desk.models import Article, Door, SavedFilter, Status, Step, Ticket
+from pintu.desk.tests.files import PNG
 from pintu.org.models import Role
 from pintu.outbox.models import OutboxItem, of_source
 
@@ -488,7 +489,7 @@ def test_note_with_an_attachment(
     settings.MEDIA_ROOT = tmp_path
     client_for(personas.staff).post(
         ticket_url(ticket, "note"),
-        {"body": "Foto AP", "attachments": [SimpleUploadedFile("ap.png", b"png", "image/png")]},
+        {"body": "Foto AP", "attachments": [SimpleUploadedFile("ap.png", PNG, "image/png")]},
     )
     note = ticket.articles.get(kind=Article.Kind.NOTE)
     assert note.attachments.get().filename == "ap.png"
@@ -651,7 +652,7 @@ def test_attachment_download_follows_ticket_visibility(
     ticket = open_ticket(
         personas,
         received=wib(9, 50),
-        uploads=[services.Upload("foto.png", "image/png", b"PNGDATA")],
+        uploads=[services.Upload("foto.png", "image/png", PNG)],
     )
     note = services.ticket_note(
         actor=personas.staff,
@@ -663,7 +664,7 @@ def test_attachment_download_follows_ticket_visibility(
     secret = note.attachments.get()
     download = client_for(personas.requester).get(reverse("desk-attachment", args=[photo.pk]))
     assert download.status_code == 200
-    assert download.getvalue() == b"PNGDATA"
+    assert download.getvalue() == PNG
     assert "attachment" in download["Content-Disposition"]
     assert (
         client_for(personas.requester).get(reverse("desk-attachment", args=[secret.pk])).status_code

@@ -14,6 +14,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from pintu.desk.tests.files import content_of
 from pintu.doors.models import InboundMessage, WebhookDelivery
 from pintu.doors.tests.graph_server import GraphApi, graph_api
 from pintu.doors.tests.whatsapp_samples import APP_SECRET, CORPUS, corpus_bodies, post
@@ -28,6 +29,7 @@ pytestmark = [
 
 SENDER = "972987654321"
 OUR_MESSAGE = "wamid.xyzxyz"  # what the status samples report on
+PDF = "application/pdf"
 PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF sample photo 65463453\xff\xd9"
 
 
@@ -54,9 +56,15 @@ def graph(settings: Any, tmp_path: Path, sops: None) -> Iterator[GraphApi]:
     settings.PINTU_WHATSAPP_UNIT = "UPT-SI"
     with graph_api() as server:
         server.configure(settings)
-        for media_id, mime in media_in_corpus():
-            data = PHOTO if media_id == "65463453" else f"{mime} {media_id}".encode()
-            server.add_media(media_id, data, mime)
+        # The samples reuse one media id for a document, a voice note and a sticker: it
+        # is served as the document (the others' files are then refused as not what
+        # their message says, and noted on the article).
+        served: set[str] = set()
+        for media_id, mime in sorted(media_in_corpus(), key=lambda m: (m[0], m[1] != PDF)):
+            if media_id not in served:
+                served.add(media_id)
+                data = PHOTO if media_id == "65463453" else content_of(mime)
+                server.add_media(media_id, data, mime)
         yield server
 
 
