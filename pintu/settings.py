@@ -190,6 +190,9 @@ STORAGES = {
 
 # Attachments: a size limit and an allow-list of file types (by extension).
 PINTU_ATTACHMENT_MAX_BYTES = env.number("PINTU_ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+# The longest message a person may type; a longer mail is shortened on its article (its
+# whole text stays in the original message the door keeps).
+PINTU_MESSAGE_MAX_CHARS = env.number("PINTU_MESSAGE_MAX_CHARS", 20000, minimum=500)
 # Documents, images, archives, the voice notes and videos WhatsApp users send, and what
 # mail carries along (forwarded messages, invitations, signatures).
 DEFAULT_ATTACHMENT_TYPES = (

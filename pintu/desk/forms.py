@@ -16,6 +16,7 @@ from pintu.desk.portal_forms import (
     AttachmentsField,
     declared_field,
     declared_values,
+    limit_length,
 )
 from pintu.org.models import User
 from pintu.sop.definition import Branch, Service
@@ -44,6 +45,7 @@ class ReplyForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "reply-%s")  # the note form on the same page has a body too
         super().__init__(*args, **kwargs)
+        limit_length(self.fields["body"])
 
 
 class NoteForm(forms.Form):
@@ -54,6 +56,7 @@ class NoteForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "note-%s")
         super().__init__(*args, **kwargs)
+        limit_length(self.fields["body"])
 
 
 class AssignForm(forms.Form):
@@ -279,6 +282,7 @@ class IntakeForm(forms.Form):
         if self.service_type is not None:
             self.declared = self.service_type.definition()
             _service_fields(self, self.declared)
+        limit_length(self.fields["body"])
         self.fields["attachments"] = AttachmentsField()
 
     def _chosen_service(self, service_types: QuerySet[ServiceType]) -> ServiceType | None:

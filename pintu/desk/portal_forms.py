@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from pintu.desk.filetypes import kinds_of
@@ -78,6 +79,16 @@ class AttachmentsField(forms.FileField):
         return uploads
 
 
+def limit_length(field: forms.Field) -> None:
+    """A message field's limit, ``PINTU_MESSAGE_MAX_CHARS``, read when the form is made:
+    the browser stops the typing there and the form says so if it gets more."""
+    limit = settings.PINTU_MESSAGE_MAX_CHARS
+    assert isinstance(field, forms.CharField)
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs["maxlength"] = str(limit)
+
+
 def declared_values(form: forms.Form) -> dict[str, str]:
     """The service's fields of a cleaned form as the ticket stores them: text (dates in
     ISO 8601), "" for a field left empty."""
@@ -142,6 +153,7 @@ class RequestForm(PortalForm):
             widget=forms.Textarea(attrs={"rows": 6}),
             help_text=_("What do you need, and since when? Anything that helps us act quickly."),
         )
+        limit_length(self.fields["body"])
         self.fields["attachments"] = AttachmentsField()
 
     def declared_fields_bound(self) -> list[forms.BoundField]:
@@ -160,6 +172,7 @@ class ReplyForm(PortalForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit_length(self.fields["body"])
         self.fields["attachments"] = AttachmentsField()
 
 

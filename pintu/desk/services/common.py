@@ -7,12 +7,32 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pintu.core.audit import audit_record
-from pintu.desk.models import Ticket
+from pintu.desk.models import Door, Ticket
+from pintu.desk.texts import shorten, too_long
 from pintu.sla.calendars import CalendarCache
 from pintu.sla.deadlines import Clock, ticket_deadlines
+
+
+def message_text(body: str, door: str) -> str:
+    """A message's text within ``PINTU_MESSAGE_MAX_CHARS``: what a door brought (a mail,
+    a chat message) is shortened, its whole text kept in the original message the door
+    keeps; what a person typed into Pintu (the portal, the staff pages, the API; ``door``
+    is then the request's) is refused when longer."""
+    limit = settings.PINTU_MESSAGE_MAX_CHARS
+    if not too_long(body, limit):
+        return body
+    if door in (Door.EMAIL, Door.WHATSAPP):
+        return shorten(body, limit, _("[Shortened: the whole message is in the original.]"))
+    raise ValidationError(
+        _("The text is %(length)s characters long; at most %(limit)s are accepted.")
+        % {"length": f"{len(body):,}".replace(",", "."), "limit": f"{limit:,}".replace(",", ".")}
+    )
 
 
 def now_or_current(now: datetime | None) -> datetime:

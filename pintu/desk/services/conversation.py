@@ -11,11 +11,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pintu.desk import access
-from pintu.desk.models import Article, Status, Ticket
+from pintu.desk.models import Article, Door, Status, Ticket
 from pintu.desk.services.common import (
     DEADLINE_FIELDS,
     audit,
     lock_ticket,
+    message_text,
     now_or_current,
     refresh_deadlines,
     save_changed,
@@ -114,7 +115,7 @@ def ticket_requester_message(
         door=door,
         author=author,
         author_name=author_name or str(author or ticket.requester_name),
-        body=body,
+        body=message_text(body, door),
         body_html=body_html,
         external_id=external_id,
         created_at=now,
@@ -137,7 +138,7 @@ def staff_article(
         door=ticket.door,
         author=actor,
         author_name=str(actor),
-        body=body,
+        body=message_text(body, Door.WEB),  # typed by staff
         created_at=now,
     )
     article_attach(article, uploads)
