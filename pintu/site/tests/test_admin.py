@@ -16,7 +16,17 @@ from pintu.conftest import Personas
 
 APPS = ("core", "org", "sop", "desk", "outbox", "doors")
 # Words that Indonesian writes as English does.
-SAME_IN_BOTH = {"unit", "target", "parameter", "folder", "status", "e-mail", "SOP", "KPI", "SHA-256"}
+SAME_IN_BOTH = {
+    "unit",
+    "target",
+    "parameter",
+    "folder",
+    "status",
+    "e-mail",
+    "SOP",
+    "KPI",
+    "SHA-256",
+}
 
 
 def names(model: type[models.Model]) -> list[tuple[str, Any]]:
