@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django_tasks_db.models import DBTaskResult
 
 from pintu.core.models import AuditEvent
 from pintu.core.periodic import SCHEDULES
@@ -118,6 +119,15 @@ def test_a_second_run_adds_nothing_and_says_it_kept_the_first(sops: None) -> Non
     assert "(new)" not in out.getvalue() and out.getvalue().count("(kept)") == len(DEMO_PEOPLE)
     assert "Demo requests: kept" in out.getvalue()
     assert snapshot() == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_is_left_only_the_messages_still_to_send(sops: None) -> None:
+    seed_demo(days=3)
+    pending = OutboxItem.objects.exclude(status=OutboxItem.Status.SENT)
+    queued = DBTaskResult.objects.filter(task_path="pintu.outbox.tasks.deliver_now")
+    assert pending.exists()
+    assert {task.args_kwargs["args"][0] for task in queued} == {item.pk for item in pending}
 
 
 @pytest.mark.django_db
