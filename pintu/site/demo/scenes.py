@@ -8,8 +8,7 @@ warning share and the deadline.
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,7 +24,6 @@ from pintu.site.demo.plans import (
     Note,
     Offer,
     Plan,
-    Pools,
     Reply,
     RequestClock,
     working_before,
@@ -85,31 +83,21 @@ SHARES = {"open": 0.2, "open_breached": 1.3}
 
 
 class Scenes(Composer):
-    def __init__(
-        self,
-        *,
-        rng: random.Random,
-        now: datetime,
-        calendars: Mapping[str, WorkingCalendar],
-        offers: Sequence[Offer],
-        pools: Pools,
-        warn: Callable[[str], float],
-    ) -> None:
-        super().__init__(rng=rng, now=now, calendars=calendars, offers=offers, pools=pools)
-        self.warn = warn
-
-    def plans(self, scenes: Sequence[Scene]) -> list[Plan]:
+    def plans(self, scenes: Sequence[Scene], *, warn: Callable[[str], float]) -> list[Plan]:
+        """The scenes' requests; ``warn`` gives a target's warning share (at risk from
+        there on)."""
         offers = {(o.unit, o.key): o for o in self.offers}
         return [
-            self._scene(scene, offers[(scene.unit, scene.service)])
+            self._scene(scene, offers[(scene.unit, scene.service)], warn)
             for scene in scenes
             if (scene.unit, scene.service) in offers
         ]
 
-    def _at_risk(self, target: str) -> float:
+    @staticmethod
+    def _at_risk(target: str, warn: Callable[[str], float]) -> float:
         """A share of ``target`` between its warning share and its deadline."""
-        warn = self.warn(target)
-        return warn + (1 - warn) / 4
+        share = warn(target)
+        return share + (1 - share) / 4
 
     def _received_for(self, calendar: WorkingCalendar, target: Target, share: float) -> datetime:
         """When a request arrived that has used ``share`` of ``target`` by now."""
@@ -120,21 +108,22 @@ class Scenes(Composer):
             minutes = share * span
         return working_before(calendar, self.now, minutes)
 
-    def _received(self, scene: Scene, offer: Offer) -> datetime:
+    def _received(self, scene: Scene, offer: Offer, warn: Callable[[str], float]) -> datetime:
         calendar = self.calendars[offer.unit]
         service = offer.service
         if scene.state in MINUTES_BEFORE:
             return working_before(calendar, self.now, MINUTES_BEFORE[scene.state])
         if scene.state == "new_at_risk":
             first = parse_target(service.first_response, service.clock)
-            return self._received_for(calendar, first, self._at_risk(service.first_response))
-        share = SHARES.get(scene.state) or self._at_risk(service.resolution)
+            share = self._at_risk(service.first_response, warn)
+            return self._received_for(calendar, first, share)
+        share = SHARES.get(scene.state) or self._at_risk(service.resolution, warn)
         return self._received_for(calendar, offer.resolution, share)
 
-    def _scene(self, scene: Scene, offer: Offer) -> Plan:
+    def _scene(self, scene: Scene, offer: Offer, warn: Callable[[str], float]) -> Plan:
         calendar = self.calendars[offer.unit]
         text = WORDS[offer.key]
-        received = min(self._received(scene, offer), self.now)
+        received = min(self._received(scene, offer, warn), self.now)
         requester = self.requester(offer, scene.door, scene.who)
         opening = self.opening(offer, scene.door, received, requester, scene.case)
         slots = opening.slots

@@ -135,10 +135,8 @@ def demo_plans(
     rng = random.Random(seed)
     pools = _pools()
     year = Year(rng=rng, now=now, calendars=calendars, offers=offers, pools=pools)
-    scenes = Scenes(
-        rng=rng, now=now, calendars=calendars, offers=offers, pools=pools, warn=warn_fraction
-    )
-    plans = year.plans(days) + scenes.plans(SCENES)
+    scenes = Scenes(rng=rng, now=now, calendars=calendars, offers=offers, pools=pools)
+    plans = year.plans(days) + scenes.plans(SCENES, warn=warn_fraction)
     return sorted(plans, key=lambda plan: (plan.received_at, plan.entered_at))
 
 

@@ -56,10 +56,10 @@ def test_a_missing_page_on_a_phone_leads_home(page: Any, personas: Personas) -> 
     page.wait_for_url("**/layanan/")
 
 
-def sign_in(page: Any, username: str) -> None:
+def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
     page.goto("/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/login/" not in url)
 
@@ -123,10 +123,7 @@ def test_staf_si_opens_a_demo_queue_with_requests_in_every_state(page: Any, sops
     requests, on track, at risk and breached (a week of the demo year, for speed)."""
     seed_demo(days=7)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto("/login/")
-    page.fill("#id_username", "staf-si")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.keyboard.press("Enter")
+    sign_in(page, "staf-si", DEMO_PASSWORD)
     page.wait_for_url("**/desk/**")
     rows = page.locator("#queue-rows tr")
     assert rows.count() >= 9
