@@ -38,6 +38,11 @@ def seeded_units(request: pytest.FixtureRequest) -> None:
         return
     # The same helper pytest-django's own marker fixture uses; asking twice is harmless.
     request.getfixturevalue("_django_db_helper")
+    restore_units()
+
+
+def restore_units() -> None:
+    """The units as a fresh migrate makes them, when a flush has removed them."""
     from django.apps import apps
 
     if not apps.get_model("org", "Unit").objects.exists():

@@ -79,6 +79,7 @@ def _notify(pk: int, field: str, moment: datetime, kind: str, now: datetime) -> 
                     subject=_subject(ticket, kind, deadline),
                     body_text=_body(ticket, deadline, due),
                     cause=ticket,
+                    at=now,
                 )
         return 1
 

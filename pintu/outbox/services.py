@@ -7,6 +7,9 @@ the ticket; the admin site is for admins): the outbox knows no tickets or people
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +26,42 @@ from pintu.outbox.tasks import deliver_now
 Status = OutboxItem.Status
 
 
+# While set, rows queued for a moment before it are records of a past being written
+# down, not messages to send now (``recording_history``).
+_HISTORY_BEFORE: ContextVar[datetime | None] = ContextVar("outbox_history_before", default=None)
+
+
+@contextmanager
+def recording_history(*, before: datetime) -> Iterator[None]:
+    """Within this block, a message or job queued for a moment before ``before`` is
+    recorded as sent at that moment and gets no delivery: it belongs to a past that is
+    being written down (the demo's year, an import from an earlier help desk), whose
+    requesters were answered back then. What falls at or after ``before`` is sent."""
+    token = _HISTORY_BEFORE.set(before)
+    try:
+        yield
+    finally:
+        _HISTORY_BEFORE.reset(token)
+
+
+def _settled(at: datetime | None) -> dict[str, Any]:
+    """The row's moment and, for a row of the past being recorded, that it was sent then
+    (a row to send is due at once, whatever moment its cause had)."""
+    moment = at or timezone.now()
+    before = _HISTORY_BEFORE.get()
+    if before is not None and moment < before:
+        return {
+            "created_at": moment,
+            "next_attempt_at": moment,
+            "status": Status.SENT,
+            "sent_at": moment,
+        }
+    return {"created_at": moment}
+
+
 def _deliver_after_commit(item: OutboxItem) -> None:
+    if item.status == Status.SENT:
+        return  # recorded history: nothing to send
     # robust: the cause has committed by now; a queue that cannot take the task must
     # not turn it into an error (the periodic deliver_due picks the row up anyway).
     transaction.on_commit(lambda: deliver_now.enqueue(item.pk), robust=True)
@@ -49,9 +87,10 @@ def message_queue(
     subject: str = "",
     cause: models.Model | None = None,
     source: models.Model | None = None,
+    at: datetime | None = None,
 ) -> OutboxItem:
-    """Queue a message; call inside the transaction of the change that causes it. Once
-    that commits, a task delivers it at once."""
+    """Queue a message; call inside the transaction of the change that causes it (``at``
+    is that change's moment). Once that commits, a task delivers it at once."""
     _in_cause_transaction("message_queue")
     cause_type, cause_id = _generic(cause)
     source_type, source_id = _generic(source)
@@ -65,6 +104,7 @@ def message_queue(
         cause_id=cause_id,
         source_type=source_type,
         source_id=source_id,
+        **_settled(at),
     )
     _deliver_after_commit(item)
     return item
@@ -77,6 +117,7 @@ def job_queue(
     idempotency_key: str,
     cause: models.Model | None = None,
     source: models.Model | None = None,
+    at: datetime | None = None,
 ) -> OutboxItem:
     """Queue a job for an outside system (create a directory entry, update a course) in
     the transaction of its cause. A job is known by its ``idempotency_key``: asking
@@ -98,6 +139,7 @@ def job_queue(
         cause_id=cause_id,
         source_type=source_type,
         source_id=source_id,
+        **_settled(at),
     )
     _deliver_after_commit(item)
     return item

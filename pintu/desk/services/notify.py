@@ -38,6 +38,7 @@ def to_requester(
         cause=ticket,
         source=article,
         subject=f"[{ticket.reference}] {ticket.subject}",
+        at=now,
     )
 
 

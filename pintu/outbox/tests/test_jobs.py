@@ -172,3 +172,38 @@ def test_a_failed_job_shows_on_its_ticket_with_a_retry(
     deliver_due(soon())
     job.refresh_from_db()
     assert job.status == Status.SENT
+
+
+def test_rows_of_a_past_being_recorded_are_sent_then_and_never_delivered(peer: JobPeer) -> None:
+    """The demo's year (or an import from an earlier help desk) is written down through
+    the services; the messages of that past were sent back then, not now."""
+    from pintu.outbox.services import message_queue, recording_history
+
+    now = timezone.now()
+    with transaction.atomic(), recording_history(before=now):
+        old = message_queue(
+            transport="probe",
+            purpose="reply",
+            recipient="tamu@example.ac.id",
+            body_text="Sudah kami cek.",
+            at=now - timedelta(days=30),
+        )
+        job = job_queue(
+            transport="probe",
+            payload={"uid": "lama"},
+            idempotency_key="lama",
+            at=now - timedelta(1),
+        )
+        current = message_queue(
+            transport="probe", purpose="reply", recipient="x@y.id", body_text="Baru", at=now
+        )
+    old.refresh_from_db()
+    assert (old.status, old.sent_at, old.created_at) == (
+        Status.SENT,
+        now - timedelta(days=30),
+        now - timedelta(days=30),
+    )
+    assert OutboxItem.objects.get(pk=job.pk).status == Status.SENT
+    assert OutboxItem.objects.get(pk=current.pk).status == Status.PENDING
+    # Outside the block rows are sent as ever.
+    assert deliver_due(soon()) == 1 and peer.requests == [""]

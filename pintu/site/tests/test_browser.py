@@ -14,6 +14,7 @@ from pintu.desk import services as desk_services
 from pintu.desk.models import Status
 from pintu.org import services
 from pintu.org.models import Unit
+from pintu.site.demo import DEMO_PASSWORD, seed_demo
 from pintu.site.tests.tickets import open_ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,10 +56,10 @@ def test_a_missing_page_on_a_phone_leads_home(page: Any, personas: Personas) -> 
     page.wait_for_url("**/layanan/")
 
 
-def sign_in(page: Any, username: str) -> None:
+def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
     page.goto("/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/login/" not in url)
 
@@ -115,3 +116,22 @@ def test_the_audit_log_reads_on_a_phone_and_on_a_desk(
     csv_link = page.get_by_role("link", name="CSV").get_attribute("href")
     assert "action=closure.update" in csv_link
     screenshot(page, f"audit-log-{width}-filtered")
+
+
+def test_staf_si_opens_a_demo_queue_with_requests_in_every_state(page: Any, sops: None) -> None:
+    """What a newcomer sees after `make run`: staf-si's queue holds new, open and waiting
+    requests, on track, at risk and breached (a week of the demo year, for speed)."""
+    seed_demo(days=7)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "staf-si", DEMO_PASSWORD)
+    page.wait_for_url("**/desk/**")
+    rows = page.locator("#queue-rows tr")
+    assert rows.count() >= 9
+    statuses = set(page.locator("#queue-rows .badge.status").all_inner_texts())
+    assert statuses >= {"Baru", "Dibuka", "Menunggu pemohon", "Menunggu pihak ketiga"}
+    classes = {rows.nth(n).get_attribute("class") for n in range(rows.count())}
+    assert {"sla-row-on_track", "sla-row-at_risk", "sla-row-breached"} <= classes
+    assert {"Portal web", "E-mail", "WhatsApp", "Datang langsung", "Telepon"} <= set(
+        page.locator("#queue-rows .badge.door").all_inner_texts()
+    )
+    screenshot(page, "demo-queue-staf-si")

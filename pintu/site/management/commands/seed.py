@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pintu.site.demo import DEMO_PASSWORD, seed_demo
+from pintu.site.demo.seed import YEAR
 
 
 class Command(BaseCommand):
@@ -15,7 +16,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)
-        sub.add_parser("demo", help="Demo people of every role, holidays and a closure.")
+        demo = sub.add_parser(
+            "demo",
+            help="Demo people of every role, a year of requests and a few live ones "
+            "(needs `pintu sop load`; a second run keeps what the first made).",
+        )
+        demo.add_argument(
+            "--days", type=int, default=YEAR, help="Days of requests before now (default 365)."
+        )
         bench = sub.add_parser(
             "bench",
             help="Synthetic tickets for the benchmark in bench/ (needs `pintu sop load`).",
@@ -33,17 +41,31 @@ class Command(BaseCommand):
         if options["what"] == "bench":
             self.bench(tickets=options["tickets"], seed=options["seed"])
         else:
-            self.demo()
+            self.demo(days=options["days"])
 
-    def demo(self) -> None:
-        made = seed_demo()
+    def demo(self, *, days: int) -> None:
+        if days < 1:
+            raise CommandError("--days must be at least 1", returncode=2)
+        result = seed_demo(days=days, progress=self.stderr.write)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
-        for person, created in made:
+        for person, created in result.people:
             where = person.unit or "semua unit"
             flag = "new" if created else "kept"
             self.stdout.write(
                 f"  {person.username:<16} {person.role.label:<18} {where:<8} ({flag})"
             )
+        if result.made:
+            self.stdout.write(
+                f"Demo requests: {result.requests} over the last {days} days (new, "
+                f"{result.seconds:.0f} s); {result.arrivals} more arrive in the next minutes"
+            )
+        elif result.requests:
+            self.stdout.write(
+                f"Demo requests: kept ({result.requests} requests in all; "
+                f"{result.arrivals} live arrivals still to come)"
+            )
+        else:
+            self.stdout.write("Demo requests: none, no SOP is loaded (run `pintu sop load`)")
 
     def bench(self, *, tickets: int, seed: int) -> None:
         from pintu.desk.bench import BenchError, seed_bench
