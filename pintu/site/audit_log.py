@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pintu.core.models import AuditEvent
+from pintu.core.moments import stamp
 from pintu.desk.views.history import ACTION_WORDS as TICKET_ACTION_WORDS
 from pintu.desk.views.history import HISTORY_WORDS
-from pintu.site.words import timestamp_words
 
 ACTION_WORDS: dict[str, Promise] = {
     # A ticket's own history already names its actions.
@@ -86,7 +86,7 @@ def action_words(action: str) -> str:
 def audit_entry(event: AuditEvent) -> AuditEntry:
     return AuditEntry(
         event=event,
-        when=timestamp_words(event.at, timezone.get_current_timezone()),
+        when=stamp(event.at, timezone.get_current_timezone()),
         who=str(event.actor) if event.actor else _("system"),
         what=action_words(event.action),
         changes=change_lines(event),
@@ -147,7 +147,7 @@ def value_words(value: Any, field: Any = None) -> str:
         if moment is not None:
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
-            return timestamp_words(moment, timezone.get_current_timezone())
+            return stamp(moment, timezone.get_current_timezone())
     return str(value)
 
 

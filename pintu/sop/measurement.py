@@ -4,7 +4,7 @@ Pure: no ORM. A measure (named in an SOP's ``kpis[].measure``, see
 ``pintu.sop.grammar.KNOWN_MEASURES``) is a pair of functions registered under that name:
 a **selector** that reads the records of a unit and a period (aggregating in SQL) and
 hands back plain rows, and a pure **compute** that turns those rows into a
-``Measurement``. The desk's measures live in ``pintu.kpi``; a unit module declares its
+``Measurement``. The desk's measures live in the KPI engine (pintu/kpi); a unit module declares its
 own in its ``measures.py`` as ``MEASURES = {"name": Measure(select=..., compute=...)}``,
 which the KPI engine finds by name (a module never imports the engine).
 """
