@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from pintu.conftest import Personas, fields_for, service
+from pintu.conftest import fields_for, service
 from pintu.desk import services
 from pintu.org.models import Unit
 
