@@ -61,7 +61,7 @@ def _calendar_and_closure(now: datetime, days: int) -> None:
             unit=Unit.objects.get(code="UPT-SI"),
             start_date=date(year, 12, 31),
             end_date=date(year, 12, 31),
-            reason="Demo: server room maintenance (UPT-SI closed)",
+            reason="Demo: pemeliharaan ruang server (UPT-SI tutup)",
         )
 
 
