@@ -48,6 +48,11 @@ ACTION_WORDS: dict[str, Promise] = {
     "api_token.create": gettext_lazy("API token made"),
     "api_token.revoke": gettext_lazy("API token revoked"),
     "digital_account.register": gettext_lazy("Digital-service account registered"),
+    "kpi.evidence_upload": gettext_lazy("KPI evidence uploaded"),
+    "kpi.evidence_judge": gettext_lazy("KPI evidence judged"),
+    "kpi.evaluation_record": gettext_lazy("Service evaluation recorded"),
+    "kpi.finding_add": gettext_lazy("Evaluation finding added"),
+    "kpi.finding_done": gettext_lazy("Follow-up of a finding done"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a
