@@ -9,7 +9,7 @@ secure and HTTPS is enforced, so that ``check --deploy`` is clean.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "pintu.doors",
     "pintu.vault",
     "pintu.kpi",
+    "pintu.reports",
     "pintu.site",
 ]
 
@@ -208,6 +209,20 @@ PINTU_SLA_WARN_FRACTION = env.number("PINTU_SLA_WARN_PERCENT", 0, minimum=0) / 1
 PINTU_SLA_WARN_BY_TARGET = env.percent_map("PINTU_SLA_WARN_BY_TARGET")
 # The quality unit, which reads every unit's KPIs and judges their evidence.
 PINTU_QUALITY_UNIT = env.text("PINTU_QUALITY_UNIT", "P4M")
+# A year's reports are due on this day (MM-DD) of the next year; each unit's heads and
+# sub-coordinators are reminded so many days before.
+PINTU_REPORT_DUE = env.text("PINTU_REPORT_DUE", "01-31")
+try:
+    date(2001, *(int(p) for p in PINTU_REPORT_DUE.split("-", 1)))
+except (TypeError, ValueError):
+    raise ImproperlyConfigured(
+        f"PINTU_REPORT_DUE={PINTU_REPORT_DUE!r} is not a day of the year as MM-DD (01-31)"
+    ) from None
+PINTU_REPORT_REMINDER_DAYS = [
+    int(d) for d in env.items("PINTU_REPORT_REMINDER_DAYS", ["30", "7"]) if d.isdigit()
+]
+# Records per KPI listed in the appendix of a PDF or DOCX report (the XLSX annex has all).
+PINTU_REPORT_APPENDIX_ROWS = env.number("PINTU_REPORT_APPENDIX_ROWS", 200, minimum=0)
 if PINTU_SLA_WARN_FRACTION > 1:
     raise ImproperlyConfigured("PINTU_SLA_WARN_PERCENT must be at most 100")
 

@@ -191,6 +191,8 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "received_at"], name="ticket_requester_idx"),
             # The queue's live check: what arrived in a unit since the page last looked.
             models.Index(fields=["unit", "created_at"], name="ticket_unit_created_idx"),
+            # A unit's requests of a period: every KPI and report reads them so.
+            models.Index(fields=["unit", "received_at"], name="ticket_unit_received_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,6 +4,7 @@ and the volumes that the dashboards chart (counted in SQL)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Avg, Count, Q
@@ -11,7 +12,12 @@ from django.db.models.functions import ExtractMonth
 
 from pintu.desk.models import Step, Ticket
 from pintu.kpi.engine import KpiResult
-from pintu.kpi.measures import _bounds
+from pintu.kpi.measures import (
+    _bounds,
+    _first_response_rules,
+    _requests,
+    _resolution_rules,
+)
 from pintu.org.models import Unit
 from pintu.sla.calendars import zone_for_unit
 from pintu.sop.measurement import Period
@@ -160,3 +166,101 @@ def step_timing(unit: Unit, period: Period) -> list[StepTiming]:
                 )
             )
     return timings
+
+
+@dataclass(frozen=True)
+class Group:
+    """The KPIs of one criterion; ``lead`` the words their standards share, said once."""
+
+    criterion: str
+    lead: str
+    results: list[KpiResult]
+
+    @property
+    def rows(self) -> list[tuple[KpiResult, str]]:
+        """Each KPI with its own words: what follows the shared lead."""
+        return [(r, r.kpi.text[len(self.lead) :].strip() or r.kpi.text) for r in self.results]
+
+
+def shared_words(results: list[KpiResult]) -> str:
+    """The opening several standards of a criterion share, up to the last word or colon
+    they share ("… sesuai standar waktu layanan yang ditentukan yaitu:"); "" if little."""
+    if len(results) < 2:
+        return ""
+    texts = [r.kpi.text for r in results]
+    length = 0
+    while all(len(t) > length and t[length] == texts[0][length] for t in texts):
+        length += 1
+    shared = texts[0][:length]
+    cut = max(shared.rfind(":"), shared.rfind(" "))
+    shared = shared[: cut + 1] if cut > 0 else ""
+    return shared if len(shared) >= 40 else ""
+
+
+def criterion_groups(results: list[KpiResult]) -> list[Group]:
+    """The KPIs by criterion (B.4.6.4.a-g under B.4.6.4), criteria in order."""
+    grouped: dict[str, list[KpiResult]] = {}
+    for result in results:
+        grouped.setdefault(result.code.rsplit(".", 1)[0], []).append(result)
+    return [Group(c, shared_words(rows), rows) for c, rows in sorted(grouped.items())]
+
+
+@dataclass(frozen=True)
+class ServicePerformance:
+    """One service type of a unit in a period: its requests, how many were answered and
+    resolved on time (of those counted so far), and its ratings."""
+
+    name: str
+    requests: int
+    responded_counted: int
+    responded_on_time: int
+    resolved_counted: int
+    resolved_on_time: int
+    rated: int
+    average_rating: float | None
+
+    @property
+    def response_share(self) -> float | None:
+        return _percent(self.responded_on_time, self.responded_counted)
+
+    @property
+    def resolution_share(self) -> float | None:
+        return _percent(self.resolved_on_time, self.resolved_counted)
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+def service_performance(unit: Unit, period: Period, now: datetime) -> list[ServicePerformance]:
+    """Every service type the unit's requests of the period used, counted in SQL with the
+    same rules as the KPIs of first response and resolution."""
+    response_counted, response_passed = _first_response_rules(now)
+    resolution_counted, resolution_passed = _resolution_rules(now)
+    rows = (
+        _requests(unit, period)
+        .values("service_type__name")
+        .annotate(
+            requests=Count("id"),
+            rc=Count("id", filter=response_counted),
+            rp=Count("id", filter=response_passed),
+            sc=Count("id", filter=resolution_counted),
+            sp=Count("id", filter=resolution_passed),
+            rated=Count("id", filter=Q(csat_score__isnull=False)),
+            average=Avg("csat_score"),
+        )
+        .order_by("service_type__name")
+    )
+    return [
+        ServicePerformance(
+            r["service_type__name"],
+            r["requests"],
+            r["rc"],
+            r["rp"],
+            r["sc"],
+            r["sp"],
+            r["rated"],
+            r["average"],
+        )
+        for r in rows
+    ]

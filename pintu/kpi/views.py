@@ -4,7 +4,6 @@ the yearly evaluations of the service types."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from typing import Any
@@ -49,35 +48,6 @@ def _readable_unit(request: HttpRequest, code: str) -> Unit:
 
 def _month(number: int) -> str:
     return dateformat.format(date(2000, number, 1), "M")
-
-
-@dataclass(frozen=True)
-class Group:
-    """The KPIs of one criterion; ``lead`` the words their standards share, said once."""
-
-    criterion: str
-    lead: str
-    results: list[KpiResult]
-
-    @property
-    def rows(self) -> list[tuple[KpiResult, str]]:
-        """Each KPI with its own words: what follows the shared lead."""
-        return [(r, r.kpi.text[len(self.lead) :].strip() or r.kpi.text) for r in self.results]
-
-
-def _shared_words(results: list[KpiResult]) -> str:
-    """The opening several standards of a criterion share, up to the last word or colon
-    they share ("… sesuai standar waktu layanan yang ditentukan yaitu:"); "" if little."""
-    if len(results) < 2:
-        return ""
-    texts = [r.kpi.text for r in results]
-    length = 0
-    while all(len(t) > length and t[length] == texts[0][length] for t in texts):
-        length += 1
-    shared = texts[0][:length]
-    cut = max(shared.rfind(":"), shared.rfind(" "))
-    shared = shared[: cut + 1] if cut > 0 else ""
-    return shared if len(shared) >= 40 else ""
 
 
 def _result_chart(result: KpiResult) -> str:
@@ -130,12 +100,7 @@ def unit_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse:
     now, period = timezone.now(), Period.year(year)
     results = unit_kpis(unit, period, now)
     volumes = selectors.volumes(unit, period)
-    grouped: dict[str, list[KpiResult]] = {}
-    for result in results:
-        grouped.setdefault(result.code.rsplit(".", 1)[0], []).append(result)
-    groups = [
-        Group(criterion, _shared_words(rows), rows) for criterion, rows in sorted(grouped.items())
-    ]
+    groups = selectors.criterion_groups(results)
     context = {
         "unit": unit,
         "year": year,

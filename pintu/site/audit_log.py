@@ -53,6 +53,15 @@ ACTION_WORDS: dict[str, Promise] = {
     "kpi.evaluation_record": gettext_lazy("Service evaluation recorded"),
     "kpi.finding_add": gettext_lazy("Evaluation finding added"),
     "kpi.finding_done": gettext_lazy("Follow-up of a finding done"),
+    "reports.point_add": gettext_lazy("Analysis point written"),
+    "reports.point_remove": gettext_lazy("Analysis point removed"),
+    "reports.follow_up_add": gettext_lazy("Follow-up action planned"),
+    "reports.follow_up_close": gettext_lazy("Outcome of a follow-up action recorded"),
+    "reports.generate": gettext_lazy("Report version asked for"),
+    "reports.generated": gettext_lazy("Report version written"),
+    "reports.generate_failed": gettext_lazy("Report version failed"),
+    "reports.deliver": gettext_lazy("Report handed in"),
+    "reports.remind": gettext_lazy("Report reminder sent"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a

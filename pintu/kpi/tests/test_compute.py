@@ -165,15 +165,22 @@ def test_a_service_counts_when_evaluated_and_every_finding_followed_up() -> None
 def test_the_start_up_check_names_kpis_without_a_measure_and_measures_without_a_kpi() -> None:
     from pintu.kpi.checks import measure_problems
 
+    named = {
+        "resolved_within": {"PR.33.8 B.4.6.4.a"},
+        "cooperation_aspect_met": {"PR.KS B.1.15.8.a"},
+        "activities_per_year": {"PR.KS B.1.15.7"},
+    }
     problems = measure_problems(
-        {"resolved_within": {"PR.33.8 B.4.6.4.a"}, "cooperation_aspect_met": {"PR.KS B.1.15.8.a"}},
-        {"resolved_within", "orphan_measure"},
+        named, {"resolved_within", "orphan_measure"}, awaited=["activities_per_year"]
     )
     assert [(p.id, p.msg) for p in problems] == [
         (
-            "pintu.I301",
+            "pintu.E301",
             "KPIs PR.KS B.1.15.8.a name the measure cooperation_aspect_met, which no "
             "installed app provides",
         ),
         ("pintu.E302", "the measure orphan_measure serves no KPI of any SOP"),
     ]
+    # A measure still awaited that an app now provides is said, so the list stays true.
+    stale = measure_problems(named, set(named), awaited=["activities_per_year"])
+    assert [p.id for p in stale] == ["pintu.E303"]

@@ -24,6 +24,8 @@ from pintu.kpi import services as kpi_services
 from pintu.org import services as org_services
 from pintu.org.models import Role, Unit
 from pintu.outbox.models import OutboxItem
+from pintu.reports import services as report_services
+from pintu.reports.content import report_for
 from pintu.sop.models import ServiceType, Sop
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +55,8 @@ NOT_PAGES = {
     "kpi-export",
     "kpi-evidence-file",
     "kpi-evidence-judge",
+    "reports-status",
+    "reports-file",
     *(f"desk-ticket-{action}" for action in (
         "reply", "note", "assign", "status", "step", "merge", "split", "fields", "retry",
     )),
@@ -167,6 +171,7 @@ def _data(personas: Personas, settings: Any, tmp_path: Any) -> dict[str, str]:
     )
     ingest_email(b"not a mail at all", unit=Unit.objects.get(code="UPT-SI"))
     _kpi_data(personas)
+    _report_data(personas)
     return {"reference": ticket.reference, "closure": str(closure.pk)}
 
 
@@ -203,6 +208,39 @@ def _kpi_data(personas: Personas) -> None:
     kpi_services.finding_done(actor=personas.head, finding=finding, note="Sudah", now=now)
 
 
+def _report_data(personas: Personas) -> None:
+    """An analysis point, this year's plan and last year's, one action closed."""
+    unit, now = Unit.objects.get(code="UPT-SI"), timezone.now()
+    year = timezone.localdate().year
+    report = report_services.point_add(
+        actor=personas.head,
+        report=report_for(unit, year, "led"),
+        kind="weakness",
+        text="Balasan pertama sering terlambat.",
+        figure_keys=["requests"],
+        now=now,
+    ).report
+    report_services.follow_up_add(
+        actor=personas.head,
+        report=report,
+        action="Piket pagi",
+        owner="Subkoor",
+        due=now.date(),
+        now=now,
+    )
+    last = report_services.follow_up_add(
+        actor=personas.head,
+        report=report_for(unit, year - 1, "led"),
+        action="Formulir baru",
+        owner="Subkoor",
+        due=now.date(),
+        now=now,
+    )
+    report_services.follow_up_close(
+        actor=personas.head, follow_up=last, status="done", outcome="Selesai", now=now
+    )
+
+
 def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
     """Every concrete address of a named pattern worth rendering."""
     if "<" not in route:
@@ -234,6 +272,13 @@ def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
             reverse(name, args=[sop.unit.code, timezone.localdate().year, kpi.code])
             for sop in Sop.objects.filter(is_current=True).select_related("unit")
             for kpi in sop.parsed().kpis
+        ]
+    if name == "reports-unit":
+        year = timezone.localdate().year
+        return [
+            reverse(name, args=[code, year]) + f"?kind={kind}"
+            for code in ("UPT-SI", "PHK")
+            for kind in ("led", "analysis")
         ]
     if name == "dev-mail-message":
         return [reverse(name, args=["20261201-101500-0001"])]
