@@ -1,32 +1,24 @@
 """Writes of the reports, each in one transaction with its audit row: analysis points,
-the follow-up plan and its outcomes, a generation asked for (the worker writes the
-file), a version handed in, and the reminders before a year's report is due."""
+the follow-up plan and its outcomes, a generation asked for (the worker writes the file:
+``pintu.reports.generation``) and a version handed in. The reminders before a year's
+report is due are in ``pintu.reports.reminders``."""
 
 from __future__ import annotations
 
-import hashlib
-import logging
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from pintu.core.audit import audit_record
 from pintu.kpi import access
-from pintu.org.models import Membership, Role, Unit
-from pintu.outbox.models import OutboxItem
-from pintu.outbox.services import message_queue
-from pintu.reports.content import Figure, figures, gather
-from pintu.reports.models import AnalysisPoint, FollowUp, Report, ReportReminder, ReportVersion
-from pintu.reports.schedule import due_date, reminder_due
+from pintu.reports.content import Figure, figures
+from pintu.reports.models import AnalysisPoint, FollowUp, Report, ReportVersion
+from pintu.reports.tasks import generate_report
 from pintu.reports.writers import WRITERS
-
-log = logging.getLogger(__name__)
 
 
 def _may_write(actor: Any, report: Report) -> Report:
@@ -188,70 +180,7 @@ def generation_request(*, actor: Any, report: Report, format: str, now: datetime
         unit=report.unit,
         after={"report": str(report), "version": number, "format": format},
     )
-    from pintu.reports.tasks import generate_report
-
     transaction.on_commit(lambda: generate_report.enqueue(version.pk), robust=True)
-    return version
-
-
-def _progress(version_pk: int) -> Any:
-    def tell(percent: int, stage: str) -> None:
-        ReportVersion.objects.filter(pk=version_pk).update(
-            progress=min(max(percent, 0), 99), stage=stage[:200]
-        )
-
-    return tell
-
-
-def generation_run(version_pk: int, now: datetime) -> ReportVersion:
-    """Write a version's file (the worker's part). Progress is written as it goes, so the
-    page's bar moves; the file and its audit row are saved in one transaction. A failure
-    is kept on the version, with its reason, for the page to show."""
-    claimed = ReportVersion.objects.filter(
-        pk=version_pk, status=ReportVersion.Status.QUEUED
-    ).update(status=ReportVersion.Status.RUNNING, stage=_("Starting"))
-    version = ReportVersion.objects.select_related("report__unit").get(pk=version_pk)
-    if not claimed:
-        return version  # already written, or being written by another worker
-    tell = _progress(version_pk)
-    try:
-        content = gather(version.report, now, tell)
-        data = WRITERS[version.format](content, tell)
-    except Exception as error:  # the page shows why; nothing half-written is kept
-        log.exception("report version %s failed", version_pk)
-        with transaction.atomic():
-            ReportVersion.objects.filter(pk=version_pk).update(
-                status=ReportVersion.Status.FAILED,
-                error=f"{type(error).__name__}: {error}"[:2000],
-                finished_at=now,
-            )
-            version.refresh_from_db()
-            audit_record(
-                actor=None,
-                action="reports.generate_failed",
-                obj=version,
-                unit=version.report.unit,
-                after={"error": version.error},
-            )
-        return version
-    with transaction.atomic():
-        version.file.save(version.filename, ContentFile(data), save=False)
-        version.size = len(data)
-        version.sha256 = hashlib.sha256(data).hexdigest()
-        version.status = ReportVersion.Status.DONE
-        version.progress = 100
-        version.stage = ""
-        version.finished_at = now
-        version.save(
-            update_fields=["file", "size", "sha256", "status", "progress", "stage", "finished_at"]
-        )
-        audit_record(
-            actor=None,
-            action="reports.generated",
-            obj=version,
-            unit=version.report.unit,
-            after={"file": version.filename, "size": version.size, "sha256": version.sha256},
-        )
     return version
 
 
@@ -276,75 +205,3 @@ def report_deliver(*, actor: Any, version: ReportVersion, now: datetime) -> Repo
         after={"version": version.number, "format": version.format},
     )
     return report
-
-
-def reminders_send(now: datetime, today: date) -> list[ReportReminder]:
-    """Remind each unit with KPIs of its last year's report as its due day nears: the
-    heads and sub-coordinators by e-mail, once per threshold however many workers run
-    (the reminder's unique row is claimed in the transaction of its messages)."""
-    from pintu.kpi.selectors import units_with_kpis
-
-    # The report whose due day comes next: last year's until its day has passed.
-    spec = settings.PINTU_REPORT_DUE
-    year = today.year - 1 if today <= due_date(today.year - 1, spec) else today.year
-    sent = []
-    for unit in units_with_kpis():
-        days = reminder_due(today, year, spec, settings.PINTU_REPORT_REMINDER_DAYS)
-        if days is None:
-            continue
-        reminder = _remind(unit, year, days, now, today)
-        if reminder is not None:
-            sent.append(reminder)
-    return sent
-
-
-def _remind(unit: Unit, year: int, days: int, now: datetime, today: date) -> ReportReminder | None:
-    leads = (
-        Membership.objects.filter(unit=unit, role__in=[Role.HEAD, Role.SUPERVISOR])
-        .exclude(user__email="")
-        .select_related("user")
-    )
-    due = due_date(year, settings.PINTU_REPORT_DUE)
-    delivered = Report.objects.filter(
-        unit=unit, year=year, kind=Report.Kind.LED, delivered_at__isnull=False
-    ).exists()
-    if delivered:
-        return None
-    try:
-        with transaction.atomic():
-            reminder = ReportReminder.objects.create(
-                unit=unit, year=year, days_before=days, sent_at=now, recipients=0
-            )
-            for membership in leads:
-                message_queue(
-                    transport="email",
-                    purpose=OutboxItem.Purpose.NOTIFICATION,
-                    recipient=membership.user.email,
-                    subject=_("The %(year)s self-evaluation report of %(unit)s is due on %(due)s")
-                    % {"year": year, "unit": unit.code, "due": due.isoformat()},
-                    body_text=_(
-                        "The self-evaluation report (LED) of %(unit)s for %(year)s is due on "
-                        "%(due)s, in %(days)s days. Its KPIs, analysis and follow-up plan are on "
-                        "the unit's report page in Pintu."
-                    )
-                    % {
-                        "unit": unit.name,
-                        "year": year,
-                        "due": due.isoformat(),
-                        "days": (due - today).days,
-                    },
-                    cause=reminder,
-                    at=now,
-                )
-                reminder.recipients += 1
-            reminder.save(update_fields=["recipients"])
-            audit_record(
-                actor=None,
-                action="reports.remind",
-                obj=reminder,
-                unit=unit,
-                after={"year": year, "days_before": days, "recipients": reminder.recipients},
-            )
-    except IntegrityError:
-        return None  # another worker sent this one
-    return reminder

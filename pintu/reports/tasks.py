@@ -9,15 +9,16 @@ from django.utils import timezone
 from django_tasks import task
 
 from pintu.core.periodic import periodic
-from pintu.reports import services
+from pintu.reports.generation import generation_run
+from pintu.reports.reminders import reminders_send
 
 
 @task()
 def generate_report(version_pk: int) -> str:
-    return services.generation_run(version_pk, timezone.now()).status
+    return generation_run(version_pk, timezone.now()).status
 
 
 @periodic(every=timedelta(days=1))
 @task()
 def report_reminders() -> int:
-    return len(services.reminders_send(timezone.now(), timezone.localdate()))
+    return len(reminders_send(timezone.now(), timezone.localdate()))

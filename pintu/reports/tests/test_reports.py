@@ -24,7 +24,7 @@ from pintu.kpi.engine import unit_kpis
 from pintu.kpi.tests.test_pages import client, early_this_year, requests
 from pintu.org.models import Role, Unit
 from pintu.outbox.models import OutboxItem
-from pintu.reports import services, writers
+from pintu.reports import generation, reminders, services, writers
 from pintu.reports.content import gather, report_for, value_text
 from pintu.reports.models import FollowUp, Report, ReportReminder, ReportVersion
 from pintu.sop.measurement import Period
@@ -187,7 +187,7 @@ def test_the_page_asks_the_worker_for_a_version_shows_its_progress_and_keeps_the
     page = head.get(url).content.decode()
     assert f'data-status-url="{reverse("reports-status", args=[first.pk])}"' in page
     for version in (first, second):
-        assert services.generation_run(version.pk, timezone.now()).status == "done"
+        assert generation.generation_run(version.pk, timezone.now()).status == "done"
     status = head.get(reverse("reports-status", args=[first.pk])).json()
     assert status["status"] == "done" and status["progress"] == 100
     download = head.get(status["file"])
@@ -202,7 +202,7 @@ def test_the_page_asks_the_worker_for_a_version_shows_its_progress_and_keeps_the
         (3, "queued"),
     ]
     # A version is written once, however many workers are handed it.
-    again = services.generation_run(first.pk, timezone.now())
+    again = generation.generation_run(first.pk, timezone.now())
     assert again.sha256 == first.__class__.objects.get(pk=first.pk).sha256
 
 
@@ -213,14 +213,13 @@ def test_a_failed_generation_says_why_on_the_page_and_keeps_no_file(
         raise OSError("disk full")
 
     monkeypatch.setitem(writers.WRITERS, "pdf", broken)
-    monkeypatch.setattr(services, "WRITERS", writers.WRITERS)
     version = services.generation_request(
         actor=personas.head,
         report=report_for(upt_si, YEAR, "led"),
         format="pdf",
         now=timezone.now(),
     )
-    done = services.generation_run(version.pk, timezone.now())
+    done = generation.generation_run(version.pk, timezone.now())
     assert done.status == "failed" and "disk full" in done.error and not done.file
     page = (
         client(personas.head).get(reverse("reports-unit", args=["UPT-SI", YEAR])).content.decode()
@@ -269,7 +268,7 @@ def test_b_4_10_8_counts_the_led_handed_in(sops: None, personas: Personas) -> No
     assert b4108() == (0.0, [False])  # written, not handed in
     with pytest.raises(ValidationError):
         services.report_deliver(actor=head, version=version, now=now)  # not ready yet
-    services.generation_run(version.pk, now)
+    generation.generation_run(version.pk, now)
     version.refresh_from_db()
     services.report_deliver(actor=head, version=version, now=now)
     assert b4108() == (1.0, [True])
@@ -283,7 +282,7 @@ def test_leads_are_reminded_once_before_the_report_is_due(
         user.save()
     now = timezone.now()
     today = date(YEAR + 1, 1, 20)  # 11 days before 31 January
-    sent = services.reminders_send(now, today)
+    sent = reminders.reminders_send(now, today)
     upt = next(r for r in sent if r.unit.code == "UPT-SI")
     assert (upt.year, upt.days_before, upt.recipients) == (YEAR, 30, 2)
     mails = OutboxItem.objects.filter(purpose="notification", recipient__endswith="poltek.ac.id")
@@ -292,10 +291,12 @@ def test_leads_are_reminded_once_before_the_report_is_due(
         "subkoor@poltek.ac.id",
     ]
     assert f"{YEAR}" in mails.first().subject
-    assert services.reminders_send(now, today + timedelta(days=1)) == []
+    assert reminders.reminders_send(now, today + timedelta(days=1)) == []
     assert ReportReminder.objects.filter(unit__code="UPT-SI").count() == 1
     # The 7-day reminder goes in its turn.
-    assert any(r.unit.code == "UPT-SI" for r in services.reminders_send(now, date(YEAR + 1, 1, 25)))
+    assert any(
+        r.unit.code == "UPT-SI" for r in reminders.reminders_send(now, date(YEAR + 1, 1, 25))
+    )
 
 
 def test_the_cli_writes_each_format_and_names_a_bad_unit(upt_si: Unit, tmp_path: Path) -> None:
