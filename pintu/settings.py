@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pintu.outbox",
     "pintu.doors",
     "pintu.vault",
+    "pintu.elearning",
     "pintu.site",
 ]
 
@@ -230,6 +231,13 @@ PINTU_WHATSAPP_GRAPH_URL = env.text("PINTU_WHATSAPP_GRAPH_URL", "https://graph.f
 PINTU_WHATSAPP_TEMPLATE = env.text("PINTU_WHATSAPP_TEMPLATE", "pintu_balasan")
 PINTU_WHATSAPP_TEMPLATE_LANGUAGE = env.text("PINTU_WHATSAPP_TEMPLATE_LANGUAGE", "id")
 PINTU_WHATSAPP_UNIT = env.text("PINTU_WHATSAPP_UNIT", "UPT-SI")  # the unit its number serves
+
+# E-learning (PR.13.2): one Moodle site from the environment (more with `pintu elearning
+# site add`), its course list refreshed every PINTU_MOODLE_SYNC_MINUTES.
+PINTU_MOODLE_URL = env.text("PINTU_MOODLE_URL", "")
+PINTU_MOODLE_TOKEN = env.text("PINTU_MOODLE_TOKEN", "")
+PINTU_MOODLE_SYNC_MINUTES = env.number("PINTU_MOODLE_SYNC_MINUTES", 60, minimum=5)
+PINTU_MOODLE_TIMEOUT_SECONDS = env.number("PINTU_MOODLE_TIMEOUT_SECONDS", 20, minimum=1)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

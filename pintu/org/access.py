@@ -11,6 +11,7 @@ from typing import Any
 from pintu.org.models import Role, Unit
 
 _CACHE = "_pintu_memberships"
+_CODES = "_pintu_unit_codes"
 
 
 def memberships(user: Any) -> frozenset[tuple[str, int | None]]:
@@ -19,15 +20,20 @@ def memberships(user: Any) -> frozenset[tuple[str, int | None]]:
         return frozenset()
     cached = getattr(user, _CACHE, None)
     if cached is None:
-        cached = frozenset(user.memberships.values_list("role", "unit_id"))
+        # The units' codes come in the same query, for pages that know a unit by its
+        # code (a module's menu item) and must not ask again on every page.
+        rows = list(user.memberships.values_list("role", "unit_id", "unit__code"))
+        cached = frozenset((role, unit) for role, unit, _ in rows)
         setattr(user, _CACHE, cached)
+        setattr(user, _CODES, {unit: code for _, unit, code in rows if unit is not None})
     return cached
 
 
 def forget(user: Any) -> None:
     """Drop the cached memberships after they changed."""
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
+    for name in (_CACHE, _CODES):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def has_role(user: Any, role: Role) -> bool:
@@ -47,6 +53,13 @@ def unit_ids_with(user: Any, roles: Iterable[Role]) -> frozenset[int]:
     return frozenset(
         unit_id for role, unit_id in memberships(user) if role in wanted and unit_id is not None
     )
+
+
+def unit_codes_with(user: Any, roles: Iterable[Role]) -> frozenset[str]:
+    """The codes of the units where ``user`` holds one of ``roles``."""
+    ids = unit_ids_with(user, roles)
+    codes: dict[int, str] = getattr(user, _CODES, {})
+    return frozenset(code for unit, code in codes.items() if unit in ids)
 
 
 def works_in(user: Any, unit: Unit) -> bool:

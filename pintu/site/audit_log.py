@@ -48,6 +48,8 @@ ACTION_WORDS: dict[str, Promise] = {
     "api_token.create": gettext_lazy("API token made"),
     "api_token.revoke": gettext_lazy("API token revoked"),
     "digital_account.register": gettext_lazy("Digital-service account registered"),
+    "moodle_site.add": gettext_lazy("Moodle site added"),
+    "moodle_site.change": gettext_lazy("Moodle site changed"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a

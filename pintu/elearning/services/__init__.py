@@ -1,0 +1,21 @@
+"""Writes of the e-learning module, one function each, each in one transaction with its
+audit row and outbox rows; the calls to Moodle happen in the worker (``transport``) or in
+``site_sync`` outside any transaction. This face hands on what callers use."""
+
+from pintu.elearning.services.sites import (
+    ENVIRONMENT_SITE,
+    courses_store,
+    site_add,
+    site_client,
+    site_from_environment,
+    site_sync,
+)
+
+__all__ = [
+    "ENVIRONMENT_SITE",
+    "courses_store",
+    "site_add",
+    "site_client",
+    "site_from_environment",
+    "site_sync",
+]
