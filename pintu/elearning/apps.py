@@ -10,3 +10,7 @@ class ElearningConfig(AppConfig):
     name = "pintu.elearning"
     label = "elearning"
     verbose_name = _("E-learning")
+
+    def ready(self) -> None:
+        # Registers the outbox transport that carries the module's jobs to Moodle.
+        from pintu.elearning import transport  # noqa: F401

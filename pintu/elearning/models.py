@@ -1,8 +1,10 @@
 """The e-learning platform as Pintu knows it (PR.13.2, unit P4M): the Moodle sites it
-talks to and their course lists, refreshed from Moodle."""
+talks to and their course lists, refreshed from Moodle, and the changes that requests
+brought to them."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,3 +69,43 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shortname} {self.fullname}"
+
+
+class CourseChange(models.Model):
+    """A change of a course's identity data that P4M approved at a request's step
+    (PR.13.2 "Perubahan/pembaruan data identitas mata kuliah"), applied on Moodle by the
+    worker, with the course as Moodle held it before and after: the evidence."""
+
+    ticket = models.ForeignKey(
+        "desk.Ticket", verbose_name=_("request"), on_delete=models.PROTECT, related_name="+"
+    )
+    site = models.ForeignKey(
+        MoodleSite, verbose_name=_("Moodle site"), on_delete=models.PROTECT, related_name="+"
+    )
+    course_id = models.PositiveIntegerField(_("course id in Moodle"))
+    course_name = models.CharField(
+        _("course"), max_length=255, help_text=_("Its short name when the change was approved.")
+    )
+    changes = models.JSONField(
+        _("new values"),
+        help_text=_("By Moodle's field names, as core_course_update_courses takes them."),
+    )
+    reason = models.TextField(_("reason"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"))
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-approved_at", "-id"]
+        verbose_name = _("course change")
+        verbose_name_plural = _("course changes")
+
+    def __str__(self) -> str:
+        return f"{self.course_name} ({self.ticket_id})"

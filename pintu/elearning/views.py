@@ -1,4 +1,5 @@
-"""The e-learning module's pages: the Moodle sites and their courses."""
+"""The e-learning module's pages: the Moodle sites, their courses, and the changes and
+announcements that requests brought to them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from pintu.elearning import access, selectors
+from pintu.elearning.words import change_lines
 
 
 def _readable(request: HttpRequest) -> None:
@@ -41,7 +43,25 @@ def courses(request: HttpRequest) -> HttpResponse:
     return render(request, "elearning/courses.html", {"courses": found[:500], "query": query})
 
 
+@require_GET
+@login_required
+def changes(request: HttpRequest) -> HttpResponse:
+    """The course changes approved at requests, each with Moodle's before and after."""
+    _readable(request)
+    rows = [
+        (
+            change,
+            change_lines(change.before, change.after)
+            if change.after
+            else change_lines(None, change.changes),
+        )
+        for change in selectors.course_changes()[:200]
+    ]
+    return render(request, "elearning/changes.html", {"rows": rows})
+
+
 urlpatterns: list[URLPattern] = [
     path("elearning/", home, name="elearning-home"),
     path("elearning/mata-kuliah/", courses, name="elearning-courses"),
+    path("elearning/perubahan/", changes, name="elearning-changes"),
 ]

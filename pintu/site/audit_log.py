@@ -50,6 +50,8 @@ ACTION_WORDS: dict[str, Promise] = {
     "digital_account.register": gettext_lazy("Digital-service account registered"),
     "moodle_site.add": gettext_lazy("Moodle site added"),
     "moodle_site.change": gettext_lazy("Moodle site changed"),
+    "course_change.approve": gettext_lazy("Course change approved"),
+    "course_change.apply": gettext_lazy("Course change applied on Moodle"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a

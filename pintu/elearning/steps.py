@@ -1,0 +1,51 @@
+"""PR.13.2's step actions (found by the desk when it loads): approving a course change
+applies it on Moodle ("Perubahan/pembaruan data identitas mata kuliah")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pintu.desk.actions import Outcome, StepAction, register
+from pintu.elearning.forms import CourseChangeForm
+from pintu.elearning.services.changes import course_change_approve
+from pintu.elearning.words import change_lines
+
+SOP = "PR.13.2"
+
+
+def approve_course_change(
+    *, actor: Any, step: Any, data: Mapping[str, Any], now: datetime
+) -> Outcome:
+    change = course_change_approve(
+        actor=actor,
+        ticket=step.ticket,
+        course=data["course"],
+        changes=data["changes"],
+        reason=data["reason"],
+        now=now,
+    )
+    return Outcome(
+        output=_("Approved for %(course)s on %(site)s: %(changes)s. Moodle is being updated.")
+        % {
+            "course": change.course_name,
+            "site": change.site.name,
+            "changes": "; ".join(change_lines(None, change.changes)),
+        }
+    )
+
+
+register(
+    StepAction(
+        sop=SOP,
+        activity="terapkan-perubahan",
+        form=CourseChangeForm,
+        template="elearning/_step_course_change.html",
+        perform=approve_course_change,
+        label=gettext_lazy("Approve and apply on Moodle"),
+    )
+)
