@@ -1,4 +1,4 @@
-"""The forms of PR.13.2's steps: the course change P4M approves."""
+"""The forms of PR.13.2's steps: the course change and the announcement P4M approves."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -187,3 +188,103 @@ class CourseChangeForm(forms.Form):
         """The course the form names, as the course list holds it (for the panel)."""
         site_name, _colon, name = str(self["course"].value() or "").rpartition(":")
         return selectors.courses_named(name, site=site_name).first() if name.strip() else None
+
+
+# An announcement whose request names a day but no hour appears at the start of the
+# working day (Pintu's choice).
+MORNING = time(7, 0)
+
+
+class AnnouncementForm(forms.Form):
+    """The announcement to approve, filled in from the request (its title, its text, the
+    course it names, the day it should appear)."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=255)
+    body = forms.CharField(
+        label=gettext_lazy("Text"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("HTML is allowed: paragraphs, lists, links, bold and italics."),
+    )
+    front_page = forms.BooleanField(label=gettext_lazy("On the site's front page"), required=False)
+    courses = forms.CharField(
+        label=gettext_lazy("In the courses"),
+        required=False,
+        max_length=2000,
+        help_text=gettext_lazy("Their short names or ID numbers, separated by commas."),
+    )
+    publish_at = forms.DateTimeField(
+        label=gettext_lazy("Publish at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=gettext_lazy("A moment already past publishes it at once."),
+    )
+
+    def __init__(self, *args: Any, step: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("initial", self._from_request(step))
+        super().__init__(*args, **kwargs)
+        self.courses_offered = selectors.courses()[:2000]
+
+    @staticmethod
+    def _from_request(step: Any) -> dict[str, Any]:
+        fields = step.ticket.fields
+        named = _named_courses(str(fields.get("mata_kuliah", "")))
+        day = _requested_date(str(fields.get("tanggal_tayang", "")))
+        # From the request alone, never the clock: the day it asks for, else when the
+        # step began (a moment past: at once).
+        when = timezone.make_aware(datetime.combine(day, MORNING)) if day else step.started_at
+        return {
+            "title": fields.get("judul", "") or step.ticket.subject,
+            "body": linebreaks(str(fields.get("isi", "")), autoescape=True),
+            "front_page": not named,
+            "courses": ", ".join(course.shortname for course in named),
+            "publish_at": timezone.localtime(when) if when else None,
+        }
+
+    def clean_courses(self) -> list[Course]:
+        found: list[Course] = []
+        unknown: list[str] = []
+        for name in _names(self.cleaned_data["courses"]):
+            site_name, _colon, short = name.rpartition(":")
+            course = selectors.courses_named(short, site=site_name).first()
+            if course is None:
+                unknown.append(name)
+            else:
+                found.append(course)
+        if unknown:
+            raise forms.ValidationError(
+                _("Not in the course list: %(names)s.") % {"names": ", ".join(unknown)}
+            )
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        courses = data.get("courses") or []
+        sites = {course.site for course in courses}
+        if len(sites) > 1:
+            raise forms.ValidationError(_("One announcement goes to the courses of one site."))
+        if not sites and data.get("front_page"):
+            known = list(selectors.sites()[:2])
+            if len(known) != 1:
+                raise forms.ValidationError(
+                    _("Name a course (site:name) so that the front page's site is known.")
+                )
+            sites = set(known)
+        data["site"] = next(iter(sites), None)
+        return data
+
+
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _named_courses(text: str) -> list[Course]:
+    """The courses a requester names, "IF201 Pemrograman Web, IF305": each part by its
+    first word or whole."""
+    found = []
+    for part in _names(text):
+        for name in (part, part.split()[0]):
+            course = selectors.courses_named(name).first()
+            if course is not None:
+                found.append(course)
+                break
+    return found

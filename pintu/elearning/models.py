@@ -109,3 +109,73 @@ class CourseChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course_name} ({self.ticket_id})"
+
+
+class Announcement(models.Model):
+    """An announcement P4M approved for the e-learning platform (PR.13.2 "Publikasi
+    pengumuman pada media pembelajaran e-learning"): posted at its publish time to the
+    news forum of each of its targets."""
+
+    ticket = models.ForeignKey(
+        "desk.Ticket", verbose_name=_("request"), on_delete=models.PROTECT, related_name="+"
+    )
+    site = models.ForeignKey(
+        MoodleSite, verbose_name=_("Moodle site"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(_("text"), help_text=_("Sanitised HTML, as Moodle shows it."))
+    publish_at = models.DateTimeField(_("publish at"), db_index=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"))
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnnouncementTarget(models.Model):
+    """Where an announcement goes: the site's front page or a course. Each target keeps
+    its own state and its own job, so that a failed one is retried alone."""
+
+    announcement = models.ForeignKey(
+        Announcement,
+        verbose_name=_("announcement"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
+    course_id = models.PositiveIntegerField(_("course id in Moodle"))
+    name = models.CharField(_("target"), max_length=255)
+    front_page = models.BooleanField(_("front page"), default=False)
+    queued_at = models.DateTimeField(_("sent to the worker"), null=True, blank=True)
+    forum_id = models.PositiveIntegerField(_("news forum id"), null=True, blank=True)
+    discussion_id = models.PositiveIntegerField(_("discussion id"), null=True, blank=True)
+    posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["announcement", "-front_page", "name"]
+        verbose_name = _("announcement target")
+        verbose_name_plural = _("announcement targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "course_id"], name="announcement_target_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["announcement"],
+                condition=models.Q(queued_at__isnull=True),
+                name="announcement_target_waiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id} → {self.name}"

@@ -1,12 +1,19 @@
-"""Reads of the e-learning module: Moodle sites and their courses."""
+"""Reads of the e-learning module: Moodle sites, their courses, and the changes and
+announcements P4M approved, each with the state of its job."""
 
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from pintu.elearning.models import Course, CourseChange, MoodleSite
-from pintu.outbox.models import OutboxItem
+from pintu.elearning.models import (
+    Announcement,
+    AnnouncementTarget,
+    Course,
+    CourseChange,
+    MoodleSite,
+)
+from pintu.outbox.models import OutboxItem, of_source
 
 
 def sites() -> QuerySet[MoodleSite]:
@@ -51,3 +58,26 @@ def course_changes() -> QuerySet[CourseChange]:
         job_status=Subquery(job.values("status")[:1]),
         job_error=Subquery(job.values("last_error")[:1]),
     )
+
+
+def announcement_targets() -> QuerySet[AnnouncementTarget]:
+    """Targets with the id, status and last error of their job (none while they wait for
+    their publish time)."""
+    job = _job_of(AnnouncementTarget)
+    return AnnouncementTarget.objects.annotate(
+        job_id=Subquery(job.values("pk")[:1]),
+        job_status=Subquery(job.values("status")[:1]),
+        job_error=Subquery(job.values("last_error")[:1]),
+    )
+
+
+def announcements() -> QuerySet[Announcement]:
+    """Every approved announcement, the latest publish time first, with its targets."""
+    return Announcement.objects.select_related("ticket", "site", "approved_by").prefetch_related(
+        Prefetch("targets", queryset=announcement_targets())
+    )
+
+
+def dead_job(row: Model) -> OutboxItem | None:
+    """The job ``row`` made, if it was given up on."""
+    return OutboxItem.objects.filter(of_source(row), status=OutboxItem.Status.DEAD).first()

@@ -1,5 +1,5 @@
 """Background work of the e-learning module: every Moodle site's course list is kept
-fresh."""
+fresh, and announcements go out when their publish time comes."""
 
 from __future__ import annotations
 
@@ -31,3 +31,9 @@ def sync_courses() -> dict[str, int | str]:
             logger.warning("elearning: %s", error)
             done[site.name] = str(error)
     return done
+
+
+@periodic(every=timedelta(minutes=1))
+@task()
+def publish_due_announcements() -> int:
+    return services.announcements_due(now=timezone.now())

@@ -3,16 +3,20 @@ announcements that requests brought to them."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from pintu.elearning import access, selectors
+from pintu.elearning.models import AnnouncementTarget
 from pintu.elearning.words import change_lines
+from pintu.outbox.services import item_retry
 
 
 def _readable(request: HttpRequest) -> None:
@@ -60,8 +64,52 @@ def changes(request: HttpRequest) -> HttpResponse:
     return render(request, "elearning/changes.html", {"rows": rows})
 
 
+@require_GET
+@login_required
+def announcements(request: HttpRequest) -> HttpResponse:
+    """Each approved announcement with the state of every target."""
+    _readable(request)
+    return render(
+        request,
+        "elearning/announcements.html",
+        {
+            "announcements": selectors.announcements()[:100],
+            "can_work": access.can_work_on_learning(request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def target_retry(request: HttpRequest, target_id: int) -> HttpResponse:
+    """Post a failed target again, and only that one."""
+    if not access.can_work_on_learning(request.user):
+        raise PermissionDenied
+    found = (
+        AnnouncementTarget.objects.select_related("announcement__ticket__unit")
+        .filter(pk=target_id)
+        .first()
+    )
+    job = selectors.dead_job(found) if found is not None else None
+    if found is None or job is None:
+        raise Http404
+    try:
+        item_retry(actor=request.user, item=job, unit=found.announcement.ticket.unit)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(target)s will be posted again.") % {"target": found.name})
+    return redirect("elearning-announcements")
+
+
 urlpatterns: list[URLPattern] = [
     path("elearning/", home, name="elearning-home"),
     path("elearning/mata-kuliah/", courses, name="elearning-courses"),
     path("elearning/perubahan/", changes, name="elearning-changes"),
+    path("elearning/pengumuman/", announcements, name="elearning-announcements"),
+    path(
+        "elearning/pengumuman/tujuan/<int:target_id>/kirim-ulang/",
+        target_retry,
+        name="elearning-target-retry",
+    ),
 ]

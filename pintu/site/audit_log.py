@@ -52,6 +52,8 @@ ACTION_WORDS: dict[str, Promise] = {
     "moodle_site.change": gettext_lazy("Moodle site changed"),
     "course_change.approve": gettext_lazy("Course change approved"),
     "course_change.apply": gettext_lazy("Course change applied on Moodle"),
+    "announcement.approve": gettext_lazy("Announcement approved"),
+    "announcement.post": gettext_lazy("Announcement posted on Moodle"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a

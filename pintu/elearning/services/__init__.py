@@ -2,6 +2,11 @@
 audit row and outbox rows; the calls to Moodle happen in the worker (``transport``) or in
 ``site_sync`` outside any transaction. This face hands on what callers use."""
 
+from pintu.elearning.services.announcements import (
+    announcement_approve,
+    announcements_due,
+)
+from pintu.elearning.services.changes import course_change_approve
 from pintu.elearning.services.sites import (
     ENVIRONMENT_SITE,
     courses_store,
@@ -13,6 +18,9 @@ from pintu.elearning.services.sites import (
 
 __all__ = [
     "ENVIRONMENT_SITE",
+    "announcement_approve",
+    "announcements_due",
+    "course_change_approve",
     "courses_store",
     "site_add",
     "site_client",
