@@ -238,6 +238,11 @@ PINTU_MOODLE_URL = env.text("PINTU_MOODLE_URL", "")
 PINTU_MOODLE_TOKEN = env.text("PINTU_MOODLE_TOKEN", "")
 PINTU_MOODLE_SYNC_MINUTES = env.number("PINTU_MOODLE_SYNC_MINUTES", 60, minimum=5)
 PINTU_MOODLE_TIMEOUT_SECONDS = env.number("PINTU_MOODLE_TIMEOUT_SECONDS", 20, minimum=1)
+# B.1.8.17.a: the listed online services are probed every PINTU_PROBE_SECONDS; this many
+# failed probes in a row are an outage, which opens an incident request.
+PINTU_PROBE_SECONDS = env.number("PINTU_PROBE_SECONDS", 300, minimum=30)
+PINTU_PROBE_TIMEOUT_SECONDS = env.number("PINTU_PROBE_TIMEOUT_SECONDS", 10, minimum=1)
+PINTU_PROBE_FAILURES = env.number("PINTU_PROBE_FAILURES", 3, minimum=1)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

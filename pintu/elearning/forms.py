@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pintu.elearning import selectors
-from pintu.elearning.models import Course
+from pintu.elearning.models import Course, Release
 from pintu.elearning.protocol import moodle_time
 from pintu.elearning.services.changes import course_identity
 
@@ -190,6 +190,16 @@ class CourseChangeForm(forms.Form):
         return selectors.courses_named(name, site=site_name).first() if name.strip() else None
 
 
+class OptionalChoices(forms.ModelMultipleChoiceField):
+    """Choices posted as data rather than by a browser may arrive as one value, or as an
+    empty one for none (a browser leaves unticked boxes out)."""
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value] if value else []
+        return super().clean(value)
+
+
 # An announcement whose request names a day but no hour appears at the start of the
 # working day (Pintu's choice).
 MORNING = time(7, 0)
@@ -212,6 +222,12 @@ class AnnouncementForm(forms.Form):
         max_length=2000,
         help_text=gettext_lazy("Their short names or ID numbers, separated by commas."),
     )
+    releases = OptionalChoices(
+        label=gettext_lazy("It announces these releases (B.4.6.4.g)"),
+        queryset=Release.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     publish_at = forms.DateTimeField(
         label=gettext_lazy("Publish at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -223,6 +239,9 @@ class AnnouncementForm(forms.Form):
         kwargs.setdefault("initial", self._from_request(step))
         super().__init__(*args, **kwargs)
         self.courses_offered = selectors.courses()[:2000]
+        releases = self.fields["releases"]
+        assert isinstance(releases, OptionalChoices)
+        releases.queryset = selectors.releases_waiting()
 
     @staticmethod
     def _from_request(step: Any) -> dict[str, Any]:
@@ -288,3 +307,51 @@ def _named_courses(text: str) -> list[Course]:
                 found.append(course)
                 break
     return found
+
+
+class ReleaseForm(forms.Form):
+    """A published feature or change of an information system, for the register."""
+
+    system = forms.CharField(label=gettext_lazy("Information system"), max_length=200)
+    feature = forms.CharField(
+        label=gettext_lazy("Feature or change"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    published_at = forms.DateTimeField(
+        label=gettext_lazy("Published at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reference = forms.CharField(
+        label=gettext_lazy("Request (if one asked for its announcement)"),
+        max_length=32,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_reference(self) -> Any:
+        reference = self.cleaned_data["reference"].strip()
+        if not reference:
+            return None
+        ticket = selectors.ticket_by_reference(reference)
+        if ticket is None:
+            raise forms.ValidationError(_("There is no request %(ref)s.") % {"ref": reference})
+        return ticket
+
+
+class ReleaseAnnouncedForm(forms.Form):
+    """An announcement of a release made outside the e-learning platform."""
+
+    where = forms.CharField(label=gettext_lazy("Announced where"), max_length=300)
+    url = forms.URLField(
+        label=gettext_lazy("Its address"), max_length=500, required=False, assume_scheme="https"
+    )
+    at = forms.DateTimeField(
+        label=gettext_lazy("Announced at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -179,3 +179,141 @@ class AnnouncementTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.announcement_id} → {self.name}"
+
+
+class Release(models.Model):
+    """A new feature or a change of an information system, published (B.4.6.4.g, SOP
+    PR.33.8, UPT-SI's register): its announcement ("sosialisasi") is due within a day of
+    its publication, and the announcement that covers it closes it."""
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    system = models.CharField(_("information system"), max_length=200)
+    feature = models.TextField(_("feature or change"))
+    published_at = models.DateTimeField(_("published"), db_index=True)
+    # From the publication on the unit's working clock, by the KPI's "within".
+    announce_due_at = models.DateTimeField(_("announcement due"))
+    ticket = models.ForeignKey(
+        "desk.Ticket",
+        verbose_name=_("request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    announcement = models.ForeignKey(
+        Announcement,
+        verbose_name=_("announcement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="releases",
+    )
+    announced_at = models.DateTimeField(_("announced"), null=True, blank=True)
+    announced_where = models.CharField(
+        _("announced where"),
+        max_length=300,
+        blank=True,
+        help_text=_("The e-learning platform, the campus e-mail, the website..."),
+    )
+    announced_url = models.URLField(_("announcement address"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+
+    def __str__(self) -> str:
+        return f"{self.system}: {self.feature[:60]}"
+
+
+class ProbedService(models.Model):
+    """An online learning service whose availability is watched (B.1.8.17.a: e-learning
+    and the library's e-journals, e-books and e-repository), at an address an admin
+    lists."""
+
+    class Kind(models.TextChoices):
+        ELEARNING = "elearning", _("e-learning")
+        EJOURNAL = "ejournal", _("e-journal")
+        EBOOK = "ebook", _("e-book")
+        EREPOSITORY = "erepository", _("e-repository")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    url = models.URLField(_("address"), max_length=500)
+    is_active = models.BooleanField(_("probed"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("probed service")
+        verbose_name_plural = _("probed services")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Probe(models.Model):
+    """One look at a service: did it answer, how, how fast."""
+
+    service = models.ForeignKey(
+        ProbedService, verbose_name=_("service"), on_delete=models.CASCADE, related_name="probes"
+    )
+    at = models.DateTimeField(_("at"))
+    up = models.BooleanField(_("available"))
+    status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(_("answered in (ms)"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("probe")
+        verbose_name_plural = _("probes")
+        indexes = [models.Index(fields=["service", "at"], name="probe_service_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.at:%Y-%m-%d %H:%M} {'up' if self.up else 'down'}"
+
+
+class Outage(models.Model):
+    """A sustained failure of a service: from its first failed probe in a row to its next
+    good one, with the incident request it opened."""
+
+    service = models.ForeignKey(
+        ProbedService, verbose_name=_("service"), on_delete=models.CASCADE, related_name="outages"
+    )
+    started_at = models.DateTimeField(_("since"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    ticket = models.ForeignKey(
+        "desk.Ticket",
+        verbose_name=_("request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("outage")
+        verbose_name_plural = _("outages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_outage_per_service",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.started_at:%Y-%m-%d %H:%M}"

@@ -67,6 +67,7 @@ def approve_announcement(
         front_page=data["front_page"],
         courses=data["courses"],
         publish_at=data["publish_at"],
+        releases=list(data["releases"]),
         now=now,
     )
     return Outcome(

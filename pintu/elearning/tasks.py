@@ -1,5 +1,6 @@
 """Background work of the e-learning module: every Moodle site's course list is kept
-fresh, and announcements go out when their publish time comes."""
+fresh, announcements go out when their publish time comes, and the online learning
+services are probed."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django_tasks import task
 from pintu.core.periodic import periodic
 from pintu.elearning import selectors, services
 from pintu.elearning.client import MoodleError
+from pintu.elearning.probe import look
 
 logger = logging.getLogger("pintu.elearning")
 
@@ -37,3 +39,18 @@ def sync_courses() -> dict[str, int | str]:
 @task()
 def publish_due_announcements() -> int:
     return services.announcements_due(now=timezone.now())
+
+
+@periodic(every=timedelta(seconds=settings.PINTU_PROBE_SECONDS))
+@task()
+def probe_services() -> dict[str, bool]:
+    """Look at every listed service once (B.1.8.17.a); outside any transaction, one
+    service after another."""
+    return {
+        service.name: services.probe_record(
+            service=service,
+            look=look(service.url, timeout=settings.PINTU_PROBE_TIMEOUT_SECONDS),
+            at=timezone.now(),
+        ).up
+        for service in selectors.probed_services()
+    }

@@ -54,6 +54,8 @@ ACTION_WORDS: dict[str, Promise] = {
     "course_change.apply": gettext_lazy("Course change applied on Moodle"),
     "announcement.approve": gettext_lazy("Announcement approved"),
     "announcement.post": gettext_lazy("Announcement posted on Moodle"),
+    "release.record": gettext_lazy("Release recorded"),
+    "release.announce": gettext_lazy("Release announced"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a

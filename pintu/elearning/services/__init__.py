@@ -7,6 +7,8 @@ from pintu.elearning.services.announcements import (
     announcements_due,
 )
 from pintu.elearning.services.changes import course_change_approve
+from pintu.elearning.services.probes import probe_record
+from pintu.elearning.services.releases import release_announced, release_record
 from pintu.elearning.services.sites import (
     ENVIRONMENT_SITE,
     courses_store,
@@ -22,6 +24,9 @@ __all__ = [
     "announcements_due",
     "course_change_approve",
     "courses_store",
+    "probe_record",
+    "release_announced",
+    "release_record",
     "site_add",
     "site_client",
     "site_from_environment",

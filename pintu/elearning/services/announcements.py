@@ -26,8 +26,9 @@ from pintu.desk import access
 from pintu.desk.models import Status, Ticket
 from pintu.desk.services import ticket_reply
 from pintu.doors.email.markup import html_to_text, sanitise_html
-from pintu.elearning.models import Announcement, AnnouncementTarget, Course, MoodleSite
+from pintu.elearning.models import Announcement, AnnouncementTarget, Course, MoodleSite, Release
 from pintu.elearning.services.changes import TRANSPORT
+from pintu.elearning.services.releases import releases_announced_by, releases_covered
 from pintu.outbox.services import job_queue
 
 
@@ -46,10 +47,13 @@ def announcement_approve(
     front_page: bool,
     courses: Sequence[Course],
     publish_at: datetime,
+    releases: Sequence[Release] = (),
     now: datetime,
 ) -> Announcement:
     """P4M approves an announcement for its targets; those whose publish time has come
-    are handed to the worker at once, the others when it comes (``announcements_due``)."""
+    are handed to the worker at once, the others when it comes (``announcements_due``).
+    It may announce information-system releases of the register (B.4.6.4.g), which are
+    announced once it appears."""
     if not access.can_work_in(actor, ticket.unit):
         raise PermissionDenied
     title, body = title.strip(), sanitise_html(body)
@@ -85,6 +89,7 @@ def announcement_approve(
         for c in courses
     ]
     AnnouncementTarget.objects.bulk_create(targets)
+    releases_covered(announcement=announcement, releases=releases)
     audit_record(
         actor=actor,
         action="announcement.approve",
@@ -96,6 +101,7 @@ def announcement_approve(
             "title": announcement.title,
             "publish_at": publish_at.isoformat(),
             "targets": [target.name for target in targets],
+            "releases": [str(release) for release in releases],
         },
     )
     if publish_at <= now:
@@ -147,7 +153,9 @@ def announcement_target_posted(
     to be posted, the requester is told where it appeared. Once only."""
     target = (
         AnnouncementTarget.objects.select_for_update(of=("self",))
-        .select_related("announcement__ticket__unit", "announcement__approved_by")
+        .select_related(
+            "announcement__ticket__unit", "announcement__approved_by", "announcement__site"
+        )
         .get(pk=target.pk)
     )
     if target.posted_at is not None:
@@ -161,6 +169,13 @@ def announcement_target_posted(
         obj=announcement,
         unit=announcement.ticket.unit,
         after={"target": target.name, "forum": forum_id, "discussion": discussion_id},
+    )
+    # B.4.6.4.g: a release it covers is announced when the announcement first appears.
+    releases_announced_by(
+        announcement=announcement,
+        at=now,
+        where=_("e-learning (%(site)s): %(target)s")
+        % {"site": announcement.site.name, "target": target.name},
     )
     if not announcement.targets.filter(posted_at__isnull=True).exists():
         _tell_requester(announcement, now)

@@ -446,6 +446,30 @@ ANNOUNCEMENT = Words(
     notes=("Dijadwalkan tayang otomatis sesuai tanggal yang diminta.",),
 )
 
+OUTAGE = Words(
+    cases=(
+        Case(
+            "e-Learning tidak bisa dibuka",
+            "Sejak pagi e-Learning tidak bisa dibuka dari kampus maupun dari rumah. Kuis "
+            "{course} kelas {klass} dijadwalkan hari ini.",
+            {"layanan": "e-Learning"},
+        ),
+        Case(
+            "E-journal perpustakaan tidak dapat diakses",
+            "Portal e-journal perpustakaan menampilkan galat saat saya mencari artikel untuk "
+            "tugas {course}.",
+            {"layanan": "E-journal perpustakaan"},
+        ),
+    ),
+    questions=("Apakah galatnya muncul di semua peramban? Mohon kirim tangkapan layarnya.",),
+    answers=("Ya, di Chrome dan Firefox sama. Tangkapan layar saya lampirkan.",),
+    solutions=(
+        "Layanan sudah dapat diakses kembali setelah server dimulai ulang oleh UPT-SI.",
+        "Gangguan sudah ditangani; mohon dicoba lagi dan kabari bila masih terjadi.",
+    ),
+    notes=("Diteruskan ke UPT-SI: server e-Learning tidak merespons.",),
+)
+
 CONTENT = Words(
     cases=(
         Case(
@@ -684,6 +708,7 @@ WORDS = {
     "sosialisasi-fitur": FEATURE_NEWS,
     "perubahan-data-mata-kuliah": COURSE_DATA,
     "publikasi-pengumuman": ANNOUNCEMENT,
+    "gangguan-layanan": OUTAGE,
     "publikasi-konten": CONTENT,
     "pengembangan-media": MEDIA_PLAN,
     "draf-mou-moa": AGREEMENT,
