@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "pintu.doors",
     "pintu.vault",
     "pintu.elearning",
+    "pintu.media",
     "pintu.site",
 ]
 
@@ -231,6 +232,9 @@ PINTU_WHATSAPP_GRAPH_URL = env.text("PINTU_WHATSAPP_GRAPH_URL", "https://graph.f
 PINTU_WHATSAPP_TEMPLATE = env.text("PINTU_WHATSAPP_TEMPLATE", "pintu_balasan")
 PINTU_WHATSAPP_TEMPLATE_LANGUAGE = env.text("PINTU_WHATSAPP_TEMPLATE_LANGUAGE", "id")
 PINTU_WHATSAPP_UNIT = env.text("PINTU_WHATSAPP_UNIT", "UPT-SI")  # the unit its number serves
+
+# Where Pintu answers, for addresses given outside a page (the content calendar's feed).
+PINTU_BASE_URL = env.text("PINTU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # E-learning (PR.13.2): one Moodle site from the environment (more with `pintu elearning
 # site add`), its course list refreshed every PINTU_MOODLE_SYNC_MINUTES.

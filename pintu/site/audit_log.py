@@ -56,6 +56,17 @@ ACTION_WORDS: dict[str, Promise] = {
     "announcement.post": gettext_lazy("Announcement posted on Moodle"),
     "release.record": gettext_lazy("Release recorded"),
     "release.announce": gettext_lazy("Release announced"),
+    "content_item.create": gettext_lazy("Content item planned"),
+    "content_item.edit": gettext_lazy("Content item changed"),
+    "content_item.reschedule": gettext_lazy("Content item rescheduled"),
+    "content_item.move": gettext_lazy("Content item moved"),
+    "content_task.add": gettext_lazy("Production task added"),
+    "content_task.done": gettext_lazy("Production task done"),
+    "content_asset.add": gettext_lazy("Asset added"),
+    "content_item.publish": gettext_lazy("Content published"),
+    "content_item.metrics": gettext_lazy("Reach and engagement recorded"),
+    "schedule.review": gettext_lazy("Schedule reviewed"),
+    "activity_report.review": gettext_lazy("Activity report reviewed"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a
