@@ -8,7 +8,6 @@ Pure: no ORM, no clock, no network.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,23 +45,3 @@ class Month:
     def share(self) -> float | None:
         """Its availability in percent, or None when it was not probed."""
         return 100.0 * self.up / self.total if self.total else None
-
-
-_PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
-_SECONDS = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*s\s*$")
-
-
-def percent(text: str) -> float:
-    """``"99.5%"`` → 99.5; ValueError for anything else or above 100."""
-    match = _PERCENT.match(text)
-    if match is None or float(match.group(1)) > 100:
-        raise ValueError(f"{text!r} is not a percentage such as 99.5%")
-    return float(match.group(1))
-
-
-def seconds(text: str) -> float:
-    """``"2s"`` → 2.0; ValueError for anything else."""
-    match = _SECONDS.match(text)
-    if match is None:
-        raise ValueError(f"{text!r} is not a number of seconds such as 2s")
-    return float(match.group(1))

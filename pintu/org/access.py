@@ -11,29 +11,33 @@ from typing import Any
 from pintu.org.models import Role, Unit
 
 _CACHE = "_pintu_memberships"
-_CODES = "_pintu_unit_codes"
 
 
-def memberships(user: Any) -> frozenset[tuple[str, int | None]]:
-    """The (role, unit id) pairs a user holds; unit id is None for institution roles."""
+def _held(user: Any) -> frozenset[tuple[str, int | None, str | None]]:
+    """(role, unit id, unit code) of every membership, read once per user object."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, _CACHE, None)
     if cached is None:
-        # The units' codes come in the same query, for pages that know a unit by its
-        # code (a module's menu item) and must not ask again on every page.
-        rows = list(user.memberships.values_list("role", "unit_id", "unit__code"))
-        cached = frozenset((role, unit) for role, unit, _ in rows)
+        cached = frozenset(user.memberships.values_list("role", "unit_id", "unit__code"))
         setattr(user, _CACHE, cached)
-        setattr(user, _CODES, {unit: code for _, unit, code in rows if unit is not None})
     return cached
+
+
+def memberships(user: Any) -> frozenset[tuple[str, int | None]]:
+    """The (role, unit id) pairs a user holds; unit id is None for institution roles."""
+    return frozenset((role, unit_id) for role, unit_id, _ in _held(user))
+
+
+def roles_in(user: Any, unit_code: str) -> frozenset[str]:
+    """The roles a user holds in the unit with code ``unit_code``."""
+    return frozenset(role for role, _, code in _held(user) if code == unit_code)
 
 
 def forget(user: Any) -> None:
     """Drop the cached memberships after they changed."""
-    for name in (_CACHE, _CODES):
-        if hasattr(user, name):
-            delattr(user, name)
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
 
 
 def has_role(user: Any, role: Role) -> bool:
@@ -57,9 +61,8 @@ def unit_ids_with(user: Any, roles: Iterable[Role]) -> frozenset[int]:
 
 def unit_codes_with(user: Any, roles: Iterable[Role]) -> frozenset[str]:
     """The codes of the units where ``user`` holds one of ``roles``."""
-    ids = unit_ids_with(user, roles)
-    codes: dict[int, str] = getattr(user, _CODES, {})
-    return frozenset(code for unit, code in codes.items() if unit in ids)
+    wanted = set(roles)
+    return frozenset(code for role, _, code in _held(user) if code is not None and role in wanted)
 
 
 def works_in(user: Any, unit: Unit) -> bool:

@@ -10,6 +10,7 @@ from pintu import __version__
 from pintu.core.heartbeat import current_worker_health
 from pintu.desk.access import work_unit_ids
 from pintu.elearning import access as elearning_access
+from pintu.kpi.access import sees_dashboards
 from pintu.media import access as media_access
 from pintu.org import access
 
@@ -32,4 +33,5 @@ def pintu(request: HttpRequest) -> dict[str, Any]:
         # Each module's menu item, for those who may use its pages.
         "nav_elearning": user is not None and elearning_access.can_read(user),
         "nav_media": user is not None and media_access.can_read(user),
+        "sees_kpi": user is not None and user.is_authenticated and sees_dashboards(user),
     }

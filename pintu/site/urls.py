@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("pintu.vault.views")),
     path("", include("pintu.elearning.views")),
     path("", include("pintu.media.urls")),
+    path("", include("pintu.kpi.views")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

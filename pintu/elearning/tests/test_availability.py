@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from pintu.elearning.availability import Month, failures_in_a_row, is_up, percent, seconds
+from pintu.elearning.availability import Month, failures_in_a_row, is_up
+from pintu.sop.grammar import parse_percent as percent
+from pintu.sop.grammar import parse_seconds as seconds
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,8 @@ def _cards(items: list[ContentItem]) -> list[ContentItem]:
             (status, ItemStatus(status).label)
             for status in lifecycle.button_moves(item.status)  # type: ignore[arg-type]
         ]
+        # A published item keeps its day (item_reschedule): its card is not dragged.
+        item.movable = item.status not in (ItemStatus.PUBLISHED, ItemStatus.EVALUATED)  # type: ignore[attr-defined]
     return items
 
 
