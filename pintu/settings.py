@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "pintu.outbox",
     "pintu.doors",
     "pintu.vault",
+    "pintu.elearning",
+    "pintu.media",
     "pintu.kpi",
     "pintu.reports",
     "pintu.site",
@@ -248,6 +250,21 @@ PINTU_WHATSAPP_GRAPH_URL = env.text("PINTU_WHATSAPP_GRAPH_URL", "https://graph.f
 PINTU_WHATSAPP_TEMPLATE = env.text("PINTU_WHATSAPP_TEMPLATE", "pintu_balasan")
 PINTU_WHATSAPP_TEMPLATE_LANGUAGE = env.text("PINTU_WHATSAPP_TEMPLATE_LANGUAGE", "id")
 PINTU_WHATSAPP_UNIT = env.text("PINTU_WHATSAPP_UNIT", "UPT-SI")  # the unit its number serves
+
+# Where Pintu answers, for addresses given outside a page (the content calendar's feed).
+PINTU_BASE_URL = env.text("PINTU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-learning (PR.13.2): one Moodle site from the environment (more with `pintu elearning
+# site add`), its course list refreshed every PINTU_MOODLE_SYNC_MINUTES.
+PINTU_MOODLE_URL = env.text("PINTU_MOODLE_URL", "")
+PINTU_MOODLE_TOKEN = env.text("PINTU_MOODLE_TOKEN", "")
+PINTU_MOODLE_SYNC_MINUTES = env.number("PINTU_MOODLE_SYNC_MINUTES", 60, minimum=5)
+PINTU_MOODLE_TIMEOUT_SECONDS = env.number("PINTU_MOODLE_TIMEOUT_SECONDS", 20, minimum=1)
+# B.1.8.17.a: the listed online services are probed every PINTU_PROBE_SECONDS; this many
+# failed probes in a row are an outage, which opens an incident request.
+PINTU_PROBE_SECONDS = env.number("PINTU_PROBE_SECONDS", 300, minimum=30)
+PINTU_PROBE_TIMEOUT_SECONDS = env.number("PINTU_PROBE_TIMEOUT_SECONDS", 10, minimum=1)
+PINTU_PROBE_FAILURES = env.number("PINTU_PROBE_FAILURES", 3, minimum=1)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

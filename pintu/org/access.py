@@ -59,6 +59,12 @@ def unit_ids_with(user: Any, roles: Iterable[Role]) -> frozenset[int]:
     )
 
 
+def unit_codes_with(user: Any, roles: Iterable[Role]) -> frozenset[str]:
+    """The codes of the units where ``user`` holds one of ``roles``."""
+    wanted = set(roles)
+    return frozenset(code for role, _, code in _held(user) if code is not None and role in wanted)
+
+
 def works_in(user: Any, unit: Unit) -> bool:
     """Staff, sub-coordinator or head of ``unit``."""
     return unit.pk in unit_ids_with(user, (Role.STAFF, Role.SUPERVISOR, Role.HEAD))

@@ -9,7 +9,9 @@ from django.utils.functional import SimpleLazyObject
 from pintu import __version__
 from pintu.core.heartbeat import current_worker_health
 from pintu.desk.access import work_unit_ids
+from pintu.elearning import access as elearning_access
 from pintu.kpi.access import sees_dashboards
+from pintu.media import access as media_access
 from pintu.org import access
 
 
@@ -28,5 +30,8 @@ def pintu(request: HttpRequest) -> dict[str, Any]:
         ),
         "is_desk_staff": user is not None
         and (access.can_read_everything(user) or bool(work_unit_ids(user))),
+        # Each module's menu item, for those who may use its pages.
+        "nav_elearning": user is not None and elearning_access.can_read(user),
+        "nav_media": user is not None and media_access.can_read(user),
         "sees_kpi": user is not None and user.is_authenticated and sees_dashboards(user),
     }

@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("pintu.desk.urls")),
     path("", include("pintu.doors.urls")),
     path("", include("pintu.vault.views")),
+    path("", include("pintu.elearning.views")),
+    path("", include("pintu.media.urls")),
     path("", include("pintu.kpi.views")),
     path("", include("pintu.reports.views")),
     path("api/v1/", api.urls),

@@ -28,8 +28,8 @@ TargetKind = Literal["presence", "share", "count"]
 class MeasureSpec:
     doc: str  # what the measure computes, in one line
     target: TargetKind  # the kind of target it is compared with
-    # Parameter name -> "duration", "text", "texts" (a list of text), or the tuple of
-    # allowed values. All required.
+    # Parameter name -> "duration", "text", "texts" (a list of text), "percent" (99.5%),
+    # "seconds" (2s), or the tuple of allowed values. All required.
     params: dict[str, str | tuple[str, ...]]
 
 
@@ -76,6 +76,20 @@ KNOWN_MEASURES: dict[str, MeasureSpec] = {
         "report) during the year.",
         "share",
         {},
+    ),
+    # B.1.8.17.a: the e-learning and digital-library services Pintu probes.
+    "availability_at_least": MeasureSpec(
+        "Share of the probed online learning services' months in which the service was "
+        "found up in at least `availability` of its probes.",
+        "share",
+        {"availability": "percent"},
+    ),
+    # B.1.8.17.b: "mudah diakses" read as answering quickly when up.
+    "answered_within": MeasureSpec(
+        "Share of the probed online learning services' months in which the service, when "
+        "up, answered in `within` on average.",
+        "share",
+        {"within": "seconds"},
     ),
     # B.4.10.8
     "reports_per_year": MeasureSpec(
@@ -130,6 +144,26 @@ class Target:
         if self.since is None or year <= self.since:
             return self.value
         return min(100.0, self.value + self.step * (year - self.since))
+
+
+_PERCENT_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
+_SECONDS_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*s\s*$")
+
+
+def parse_percent(text: str) -> float:
+    """``"99.5%"`` → 99.5; ValueError for anything else or above 100."""
+    match = _PERCENT_RE.match(text)
+    if match is None or float(match.group(1)) > 100:
+        raise ValueError(f"{text!r} is not a percentage such as 99.5%")
+    return float(match.group(1))
+
+
+def parse_seconds(text: str) -> float:
+    """``"2s"`` → 2.0; ValueError for anything else."""
+    match = _SECONDS_RE.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a number of seconds such as 2s")
+    return float(match.group(1))
 
 
 def parse_target(text: str) -> Target:

@@ -37,6 +37,8 @@ from pintu.sop.grammar import (
     KNOWN_MEASURES,
     TARGET_EXAMPLES,
     parse_duration,
+    parse_percent,
+    parse_seconds,
     parse_target,
 )
 from pintu.sop.nodes import (
@@ -119,6 +121,18 @@ class _Parser(NodeReader):
         value = self.token(node, path, f"a duration ({DURATION_HINT})")
         try:
             parse_duration(value)
+        except ValueError as error:
+            self.fail(node, path, str(error))
+        return value
+
+    def number_with_unit(self, node: Node, path: str, kind: str) -> str:
+        """A percentage (99.5%) or a number of seconds (2s), kept as written."""
+        parse = parse_percent if kind == "percent" else parse_seconds
+        value = self.token(
+            node, path, "a percentage such as 99.5%" if kind == "percent" else "seconds such as 2s"
+        )
+        try:
+            parse(value)
         except ValueError as error:
             self.fail(node, path, str(error))
         return value
@@ -349,6 +363,8 @@ class _Parser(NodeReader):
                 params[param] = self.text(given[param], where)
             elif kind == "texts":
                 params[param] = list(self.texts(given[param], where, non_empty=True))
+            elif kind in ("percent", "seconds"):
+                params[param] = self.number_with_unit(given[param], where, kind)
             else:
                 params[param] = self.choice(given[param], where, tuple(kind), "")
         return Measure(name=name, params=params)

@@ -37,7 +37,7 @@ def test_a_head_goes_from_the_dashboard_to_the_led_download(
     page.click("nav >> text=KPI")
     page.wait_for_url(f"**{reverse('kpi-unit', args=['UPT-SI', YEAR])}")
     page.click("a:text-is('B.4.6.4.a')")
-    page.click(".pager >> text=tidak memenuhi")
+    page.click(".pager >> text=gagal")
     rows = page.locator(".kpi-evidence tbody th").all_inner_texts()
     assert set(rows) == late and len(late) == 2
 

@@ -338,33 +338,36 @@ COURSE_DATA = Words(
             {
                 "kode_mata_kuliah": "{code}",
                 "nama_mata_kuliah": "{course}",
-                "data": "Nama mata kuliah",
+                "data": "Nama lengkap mata kuliah",
                 "nilai_lama": "{course}",
                 "nilai_baru": "{renamed}",
+                "alasan": "Penyesuaian dengan kurikulum baru.",
             },
         ),
         Case(
-            "Penggantian dosen pengampu {code} {course}",
-            "Dosen pengampu {course} kelas {klass} berganti dari {other_lecturer} ke "
-            "{lecturer} mulai pertemuan ke-5. Mohon diperbarui di e-Learning.",
+            "Nomor ID mata kuliah {code} untuk semester {semester}",
+            "Mata kuliah {course} di e-Learning mohon diberi nomor ID {code}-{year} agar "
+            "sesuai dengan SIAKAD.",
             {
                 "kode_mata_kuliah": "{code}",
                 "nama_mata_kuliah": "{course}",
-                "data": "Dosen pengampu",
-                "nilai_lama": "{other_lecturer}",
-                "nilai_baru": "{lecturer}",
+                "data": "Nomor ID mata kuliah",
+                "nilai_lama": "-",
+                "nilai_baru": "{code}-{year}",
+                "alasan": "Disamakan dengan kode kelas di SIAKAD.",
             },
         ),
         Case(
-            "Kelas {code} salah di e-Learning",
-            "Mahasiswa kelas {other_class} masuk ke kelas {klass} pada mata kuliah {course} "
-            "di e-Learning. Mohon dipindahkan.",
+            "Mata kuliah {course} masih tampil di e-Learning",
+            "Mata kuliah {code} {course} semester lalu masih tampil bagi mahasiswa kelas "
+            "{klass}. Mohon disembunyikan.",
             {
                 "kode_mata_kuliah": "{code}",
                 "nama_mata_kuliah": "{course}",
-                "data": "Kelas",
-                "nilai_lama": "{klass}",
-                "nilai_baru": "{other_class}",
+                "data": "Tampil atau tersembunyi",
+                "nilai_lama": "Tampil",
+                "nilai_baru": "Tersembunyi",
+                "alasan": "Perkuliahan semester lalu sudah selesai.",
             },
         ),
         Case(
@@ -374,9 +377,10 @@ COURSE_DATA = Words(
             {
                 "kode_mata_kuliah": "{code}",
                 "nama_mata_kuliah": "{course}",
-                "data": "Semester",
+                "data": "Kategori",
                 "nilai_lama": "Semester sebelumnya",
                 "nilai_baru": "{semester}",
+                "alasan": "Mata kuliah ditawarkan pada semester {semester}.",
             },
         ),
     ),
@@ -440,6 +444,30 @@ ANNOUNCEMENT = Words(
     answers=("Ya, mohon dikirim juga lewat notifikasi e-mail.",),
     solutions=("Pengumuman sudah tayang di e-Learning dan notifikasi sudah terkirim ke peserta.",),
     notes=("Dijadwalkan tayang otomatis sesuai tanggal yang diminta.",),
+)
+
+OUTAGE = Words(
+    cases=(
+        Case(
+            "e-Learning tidak bisa dibuka",
+            "Sejak pagi e-Learning tidak bisa dibuka dari kampus maupun dari rumah. Kuis "
+            "{course} kelas {klass} dijadwalkan hari ini.",
+            {"layanan": "e-Learning"},
+        ),
+        Case(
+            "E-journal perpustakaan tidak dapat diakses",
+            "Portal e-journal perpustakaan menampilkan galat saat saya mencari artikel untuk "
+            "tugas {course}.",
+            {"layanan": "E-journal perpustakaan"},
+        ),
+    ),
+    questions=("Apakah galatnya muncul di semua peramban? Mohon kirim tangkapan layarnya.",),
+    answers=("Ya, di Chrome dan Firefox sama. Tangkapan layar saya lampirkan.",),
+    solutions=(
+        "Layanan sudah dapat diakses kembali setelah server dimulai ulang oleh UPT-SI.",
+        "Gangguan sudah ditangani; mohon dicoba lagi dan kabari bila masih terjadi.",
+    ),
+    notes=("Diteruskan ke UPT-SI: server e-Learning tidak merespons.",),
 )
 
 CONTENT = Words(
@@ -718,6 +746,7 @@ WORDS = {
     "sosialisasi-fitur": FEATURE_NEWS,
     "perubahan-data-mata-kuliah": COURSE_DATA,
     "publikasi-pengumuman": ANNOUNCEMENT,
+    "gangguan-layanan": OUTAGE,
     "dokumen-proses-bisnis": BUSINESS_DOCUMENT,
     "publikasi-konten": CONTENT,
     "pengembangan-media": MEDIA_PLAN,

@@ -28,6 +28,7 @@ from pintu.outbox.services import recording_history
 from pintu.site.demo import people
 from pintu.site.demo.arrivals import arrivals_schedule
 from pintu.site.demo.filing import Filing
+from pintu.site.demo.learning import learning_seed
 from pintu.site.demo.plans import Offer, Plan, Pools, Requester
 from pintu.site.demo.quality import quality_seed
 from pintu.site.demo.scenes import SCENES, Scenes
@@ -134,6 +135,7 @@ def seed_demo(
     made_people = people.people_seed()
     with transaction.atomic():
         _calendar_and_closure(now, days)
+        learning_seed(now)
     if DemoArrival.objects.exists():
         pending = DemoArrival.objects.filter(filed_at__isnull=True).count()
         return DemoResult(

@@ -73,6 +73,7 @@ SERVICES = {
     "sosialisasi-fitur": 1,
     "perubahan-data-mata-kuliah": 3,
     "publikasi-pengumuman": 2,
+    "gangguan-layanan": 1,
     "dokumen-proses-bisnis": 1,
     "publikasi-konten": 4,
     "pengembangan-media": 1,

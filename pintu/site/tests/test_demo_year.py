@@ -182,7 +182,8 @@ def test_past_messages_were_sent_then_and_one_question_waits_for_the_worker(
 ) -> None:
     sent = OutboxItem.objects.filter(status=OutboxItem.Status.SENT)
     assert sent.exists() and not sent.filter(created_at__gte=NOW).exists()
-    assert set(sent.values_list("transport", flat=True)) == {"email", "whatsapp"}
+    # Replies, and the e-learning changes P4M approved (jobs for Moodle).
+    assert set(sent.values_list("transport", flat=True)) == {"email", "whatsapp", "moodle"}
     (waiting,) = OutboxItem.objects.exclude(status=OutboxItem.Status.SENT)
     assert waiting.transport == "email" and waiting.status == OutboxItem.Status.PENDING
     assert waiting.cause.status == Status.WAITING_REQUESTER

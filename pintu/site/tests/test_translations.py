@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
 
@@ -21,6 +22,7 @@ from pintu.desk.models import Door, Status, Ticket
 from pintu.desk.tests.files import PDF, PNG
 from pintu.doors.email.ingest import ingest_email
 from pintu.kpi import services as kpi_services
+from pintu.media import services as media_services
 from pintu.org import services as org_services
 from pintu.org.models import Role, Unit
 from pintu.outbox.models import OutboxItem
@@ -57,6 +59,16 @@ NOT_PAGES = {
     "kpi-evidence-judge",
     "reports-status",
     "reports-file",
+    "elearning-release-announced",
+    "elearning-target-retry",
+    "media-feed",
+    "media-asset",
+    "media-metrics-csv",
+    "media-report-review",
+    *(f"media-{action}" for action in (
+        "item-edit", "item-reschedule", "item-move", "task-add", "task-done", "asset-add",
+        "publication", "metrics",
+    )),
     *(f"desk-ticket-{action}" for action in (
         "reply", "note", "assign", "status", "step", "merge", "split", "fields", "retry",
     )),
@@ -172,7 +184,44 @@ def _data(personas: Personas, settings: Any, tmp_path: Any) -> dict[str, str]:
     ingest_email(b"not a mail at all", unit=Unit.objects.get(code="UPT-SI"))
     _kpi_data(personas)
     _report_data(personas)
-    return {"reference": ticket.reference, "closure": str(closure.pk)}
+    return {
+        "reference": ticket.reference,
+        "closure": str(closure.pk),
+        **_media_data(personas),
+    }
+
+
+def _media_data(personas: Personas) -> dict[str, str]:
+    """A content item with a task, published, and the review that decided it."""
+    phk, now = Unit.objects.get(code="PHK"), timezone.now()
+    humas = make_user("staf-humas", Role.STAFF, "PHK")
+    item = media_services.item_create(
+        actor=humas,
+        unit=phk,
+        title="Liputan wisuda",
+        channel="instagram",
+        planned_at=now - timedelta(days=1),
+        status="planned",
+        now=now,
+    )
+    media_services.task_add(actor=humas, item=item, title="Foto", due_on=now.date(), now=now)
+    review = media_services.review_record(
+        actor=humas,
+        unit=phk,
+        kind="meeting",
+        held_at=now,
+        period_start=now.date() - timedelta(days=7),
+        period_end=now.date() + timedelta(days=7),
+        items=[item],
+        agenda="Jadwal pekan ini",
+        now=now,
+    )
+    for status in ("in_production", "in_review", "approved"):
+        media_services.item_move(actor=humas, item=item, status=status, now=now)
+    media_services.publication_record(
+        actor=humas, item=item, url="https://instagram.com/p/wisuda", published_at=now, now=now
+    )
+    return {"item": str(item.pk), "review": str(review.pk)}
 
 
 def _kpi_data(personas: Personas) -> None:
@@ -280,6 +329,10 @@ def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
             for code in ("UPT-SI", "PHK")
             for kind in ("led", "analysis")
         ]
+    if name == "media-item":
+        return [reverse(name, args=[data["item"]])]
+    if name == "media-review":
+        return [reverse(name, args=[data["review"]])]
     if name == "dev-mail-message":
         return [reverse(name, args=["20261201-101500-0001"])]
     raise AssertionError(f"no address for {name} ({route}): add it here or to NOT_PAGES")

@@ -231,8 +231,11 @@ def test_kerjasama_services_follow_b_1_15_14(shipped: dict[str, Definition]) -> 
 def test_pr_13_2_course_data_change_asks_for_the_change(shipped: dict[str, Definition]) -> None:
     service = next(s for s in shipped["PR.13.2"].services if s.key == "perubahan-data-mata-kuliah")
     assert [f.key for f in service.fields] == [
-        "kode_mata_kuliah", "nama_mata_kuliah", "data", "nilai_lama", "nilai_baru",
+        "kode_mata_kuliah", "nama_mata_kuliah", "data", "nilai_lama", "nilai_baru", "alasan",
     ]  # fmt: skip
+    # The data a course's identity holds on Moodle, which its step applies (elearning).
+    data = next(f for f in service.fields if f.key == "data")
+    assert "Nama lengkap mata kuliah" in data.choices and data.choices[-1] == "Lainnya"
     assert service.kpi == "B.1.14.11.a"
 
 
