@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "pintu.doors",
     "pintu.vault",
     "pintu.kpi",
+    "pintu.records",
     "pintu.site",
 ]
 

@@ -53,6 +53,12 @@ ACTION_WORDS: dict[str, Promise] = {
     "kpi.evaluation_record": gettext_lazy("Service evaluation recorded"),
     "kpi.finding_add": gettext_lazy("Evaluation finding added"),
     "kpi.finding_done": gettext_lazy("Follow-up of a finding done"),
+    "legal_hold.place": gettext_lazy("Legal hold placed"),
+    "legal_hold.lift": gettext_lazy("Legal hold lifted"),
+    "retention.propose": gettext_lazy("Records proposed for destruction"),
+    "retention.approve": gettext_lazy("Destruction of records approved"),
+    "retention.reject": gettext_lazy("Destruction of records rejected"),
+    "retention.purge": gettext_lazy("Records archived and destroyed"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a
