@@ -141,6 +141,17 @@ def _moment(value: Any) -> datetime:
     return timezone.make_aware(datetime.combine(value, time.min))
 
 
+def sees_records(user: Any) -> bool:
+    """Unit heads, auditors and admins see the records pages."""
+    if not user.is_authenticated:
+        return False
+    return (
+        access.is_admin(user)
+        or access.is_auditor(user)
+        or bool(access.unit_ids_with(user, (Role.HEAD,)))
+    )
+
+
 def decidable_unit_ids(user: Any) -> frozenset[int] | None:
     """The units whose proposals ``user`` approves: a head their units; an admin all
     (None), including the records of no unit."""

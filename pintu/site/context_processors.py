@@ -11,6 +11,7 @@ from pintu.core.heartbeat import current_worker_health
 from pintu.desk.access import work_unit_ids
 from pintu.kpi.access import sees_dashboards
 from pintu.org import access
+from pintu.records.selectors import sees_records
 
 
 def pintu(request: HttpRequest) -> dict[str, Any]:
@@ -29,4 +30,5 @@ def pintu(request: HttpRequest) -> dict[str, Any]:
         "is_desk_staff": user is not None
         and (access.can_read_everything(user) or bool(work_unit_ids(user))),
         "sees_kpi": user is not None and user.is_authenticated and sees_dashboards(user),
+        "sees_records": user is not None and sees_records(user),
     }

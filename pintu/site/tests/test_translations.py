@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
 
@@ -24,6 +25,8 @@ from pintu.kpi import services as kpi_services
 from pintu.org import services as org_services
 from pintu.org.models import Role, Unit
 from pintu.outbox.models import OutboxItem
+from pintu.records.models import DestructionProposal
+from pintu.records.services import hold_place, retention_run
 from pintu.sop.models import ServiceType, Sop
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +56,9 @@ NOT_PAGES = {
     "kpi-export",
     "kpi-evidence-file",
     "kpi-evidence-judge",
+    "records-proposal-decide",
+    "records-proposal-pdf",
+    "records-hold-lift",
     *(f"desk-ticket-{action}" for action in (
         "reply", "note", "assign", "status", "step", "merge", "split", "fields", "retry",
     )),
@@ -167,6 +173,11 @@ def _data(personas: Personas, settings: Any, tmp_path: Any) -> dict[str, str]:
     )
     ingest_email(b"not a mail at all", unit=Unit.objects.get(code="UPT-SI"))
     _kpi_data(personas)
+    # A run years ahead proposes the lot for destruction, and a hold keeps one request.
+    hold_place(
+        actor=personas.admin, scope="ticket", ticket=ticket, reason="Akreditasi", now=timezone.now()
+    )
+    retention_run(now=timezone.now() + timedelta(days=6 * 366))
     return {"reference": ticket.reference, "closure": str(closure.pk)}
 
 
@@ -234,6 +245,11 @@ def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
             reverse(name, args=[sop.unit.code, timezone.localdate().year, kpi.code])
             for sop in Sop.objects.filter(is_current=True).select_related("unit")
             for kpi in sop.parsed().kpis
+        ]
+    if name == "records-proposal":
+        return [
+            reverse(name, args=[pk])
+            for pk in DestructionProposal.objects.values_list("pk", flat=True)
         ]
     if name == "dev-mail-message":
         return [reverse(name, args=["20261201-101500-0001"])]
