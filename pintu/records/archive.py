@@ -4,11 +4,13 @@ store) and read back and checked before anything is deleted."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
 import tarfile
 import tempfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,13 +104,15 @@ def verify_archive_bytes(
     """What is wrong with an archive's bytes (nothing: an empty list). Without
     ``expected`` it checks the archive against its own manifest only."""
     try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        # The whole stream, so that its CRC is checked, padding after the last member too.
+        plain = gzip.decompress(data)
+        with tarfile.open(fileobj=io.BytesIO(plain), mode="r:") as tar:
             found = {}
             for info in tar.getmembers():
                 handle = tar.extractfile(info)
                 if handle is not None:
                     found[info.name] = handle.read()
-    except (tarfile.TarError, OSError, EOFError) as error:
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         return [f"the archive cannot be read: {error}"]
     if MANIFEST not in found:
         return ["the archive has no manifest"]

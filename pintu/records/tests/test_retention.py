@@ -321,3 +321,17 @@ def test_the_command_lists_the_schedule_from_the_sops(sops) -> None:
     text = out.getvalue()
     assert "PR.33.8" in text and "Tiket" in text and "desk.ticket" in text
     assert "unit UPT-SI: kept 5 years" in text
+
+
+def test_any_flipped_byte_of_an_archive_is_found_and_never_raises(media: Any) -> None:
+    from pintu.records.archive import ArchiveContent, write_archive
+
+    content = ArchiveContent(items=[{"kind": "x"}], files={"a.txt": b"isi " * 500})
+    written = write_archive("a.tar.gz", content)
+    assert written.verified
+    data = (media / written.name).read_bytes()
+    # After the gzip header (its time stamp and flags do not cover the content).
+    for position in range(10, len(data), max(1, len(data) // 97)):
+        damaged = bytearray(data)
+        damaged[position] ^= 0x55
+        assert verify_archive_bytes(bytes(damaged)) != [], position
