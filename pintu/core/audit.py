@@ -20,7 +20,11 @@ CHAIN_FIELDS = ("id", "prev_hash", "hash", *chain.CONTENT_FIELDS)
 
 
 def chain_head_locked() -> AuditChain:
-    """The chain head, locked until the caller's transaction ends."""
+    """The chain head, locked until the caller's transaction ends (made on first use:
+    the migration makes it, a flushed test database has none)."""
+    head = AuditChain.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
     AuditChain.objects.bulk_create(
         [AuditChain(pk=1, head_hash=chain.GENESIS, base_hash=chain.GENESIS)],
         ignore_conflicts=True,
