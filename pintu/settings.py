@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "pintu.media",
     "pintu.kpi",
     "pintu.reports",
+    "pintu.records",
     "pintu.site",
 ]
 

@@ -33,6 +33,11 @@ class AuditEvent(models.Model):
     )
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
+    # The hash chain (pintu.core.chain): the row's place in it, the hash of the row
+    # before and its own hash over that and its content.
+    seq = models.PositiveBigIntegerField(_("number in the chain"), unique=True)
+    prev_hash = models.CharField(_("hash of the row before"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -42,6 +47,42 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class AuditChain(models.Model):
+    """The head of the audit log's hash chain: one row, locked by each writer, so that
+    concurrent writers queue instead of forking the chain. ``base_*`` is where the kept
+    chain starts once a retention purge removed its oldest rows."""
+
+    head_seq = models.PositiveBigIntegerField(_("last number"), default=0)
+    head_hash = models.CharField(_("last hash"), max_length=64)
+    base_seq = models.PositiveBigIntegerField(_("first number kept, less one"), default=0)
+    base_hash = models.CharField(_("hash before the first row kept"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.head_seq} {self.head_hash[:12]}"
+
+
+class AuditDigest(models.Model):
+    """The chain head as it stood on a day, kept daily and printed in the LED's appendix,
+    so that a rewrite of the whole chain cannot go unseen."""
+
+    day = models.DateField(_("day"), unique=True)
+    seq = models.PositiveBigIntegerField(_("number in the chain"))
+    hash = models.CharField(_("hash"), max_length=64)
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("audit digest")
+        verbose_name_plural = _("audit digests")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.seq} {self.hash[:12]}"
 
 
 class PeriodicJob(models.Model):

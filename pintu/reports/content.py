@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from pintu.core.audit import audit_digests
 from pintu.kpi import selectors as kpi_selectors
 from pintu.kpi.engine import KpiResult, kpi_evidence, unit_kpis
 from pintu.kpi.measures import current_definitions
@@ -68,6 +69,10 @@ class ReportContent:
     follow_ups: list[FollowUp]
     last_year: list[FollowUp]
     appendices: list[Appendix] = field(default_factory=list)
+    # The audit log's daily digests of the year (day, number in the chain, hash): with
+    # them an assessor can check later that the records behind the figures were not
+    # rewritten (`pintu audit verify`).
+    digests: list[tuple[date, int, str]] = field(default_factory=list)
 
     @property
     def unit(self) -> Unit:
@@ -187,6 +192,7 @@ def gather(report: Report, now: datetime, progress: Progress = _quiet) -> Report
         follow_ups=list(report.follow_ups.all()) if report.pk else [],
         last_year=list(last.follow_ups.all()) if last else [],
     )
+    content.digests = [(d.day, d.seq, d.hash) for d in audit_digests(report.year)]
     progress(40, _("Listing the evidence"))
     limit = settings.PINTU_REPORT_APPENDIX_ROWS
     measured = [r for r in results if r.measurement is not None]

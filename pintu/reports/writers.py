@@ -258,6 +258,13 @@ def write_docx(content: ReportContent, progress: Progress) -> bytes:
             [_("Record"), _("What"), _("Result"), _("Note")],
             [[e.reference, e.label, _evidence_word(e), e.note] for e in appendix.rows],
         )
+    if content.digests:
+        document.add_heading(_("Appendix: the audit log's daily digests"), level=1)
+        _table(
+            document,
+            [_("Day"), _("Row"), "SHA-256"],
+            [[date_format(day), str(seq), digest] for day, seq, digest in content.digests],
+        )
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()

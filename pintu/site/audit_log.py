@@ -81,6 +81,12 @@ ACTION_WORDS: dict[str, Promise] = {
     "reports.generate_failed": gettext_lazy("Report version failed"),
     "reports.deliver": gettext_lazy("Report handed in"),
     "reports.remind": gettext_lazy("Report reminder sent"),
+    "legal_hold.place": gettext_lazy("Legal hold placed"),
+    "legal_hold.lift": gettext_lazy("Legal hold lifted"),
+    "retention.propose": gettext_lazy("Records proposed for destruction"),
+    "retention.approve": gettext_lazy("Destruction of records approved"),
+    "retention.reject": gettext_lazy("Destruction of records rejected"),
+    "retention.purge": gettext_lazy("Records archived and destroyed"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("pintu.media.urls")),
     path("", include("pintu.kpi.views")),
     path("", include("pintu.reports.views")),
+    path("", include("pintu.records.views")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pintu.conftest import Personas, make_user
+from pintu.core.audit import audit_digest_record
 from pintu.kpi.engine import unit_kpis
 from pintu.kpi.tests.test_pages import client, early_this_year, requests
 from pintu.org.models import Role, Unit
@@ -71,6 +72,14 @@ def test_the_pdf_and_the_docx_carry_every_kpi_code_of_the_unit_with_its_value(
         for name, text in (("PDF", pdf), ("DOCX", word)):
             assert expected[0] in text, f"{name} lacks {result.code}"
             assert expected[1] in text, f"{name} lacks {result.code}'s {value_text(result)}"
+
+
+def test_the_led_prints_the_audit_logs_daily_digests_of_its_year(upt_si: Unit) -> None:
+    digest = audit_digest_record(day=date(YEAR, 2, 3), now=timezone.now())
+    content = gather(report_for(upt_si, YEAR, Report.Kind.LED), timezone.now())
+    assert content.digests == [(date(YEAR, 2, 3), digest.seq, digest.hash)]
+    assert digest.hash in squeeze(docx_text(writers.write_docx(content, lambda *a: None)))
+    assert digest.hash in squeeze(pdf_text(writers.write_pdf(content, lambda *a: None)))
 
 
 def test_the_docx_has_real_headings_and_tables_for_the_unit_to_edit(upt_si: Unit) -> None:

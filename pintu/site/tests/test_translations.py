@@ -26,6 +26,8 @@ from pintu.media import services as media_services
 from pintu.org import services as org_services
 from pintu.org.models import Role, Unit
 from pintu.outbox.models import OutboxItem
+from pintu.records.models import DestructionProposal
+from pintu.records.services import hold_place, retention_run
 from pintu.reports import services as report_services
 from pintu.reports.content import report_for
 from pintu.sop.models import ServiceType, Sop
@@ -69,6 +71,9 @@ NOT_PAGES = {
         "item-edit", "item-reschedule", "item-move", "task-add", "task-done", "asset-add",
         "publication", "metrics",
     )),
+    "records-proposal-decide",
+    "records-proposal-pdf",
+    "records-hold-lift",
     *(f"desk-ticket-{action}" for action in (
         "reply", "note", "assign", "status", "step", "merge", "split", "fields", "retry",
     )),
@@ -183,6 +188,11 @@ def _data(personas: Personas, settings: Any, tmp_path: Any) -> dict[str, str]:
     )
     ingest_email(b"not a mail at all", unit=Unit.objects.get(code="UPT-SI"))
     _kpi_data(personas)
+    # A run years ahead proposes the lot for destruction, and a hold keeps one request.
+    hold_place(
+        actor=personas.admin, scope="ticket", ticket=ticket, reason="Akreditasi", now=timezone.now()
+    )
+    retention_run(now=timezone.now() + timedelta(days=6 * 366))
     _report_data(personas)
     return {
         "reference": ticket.reference,
@@ -333,6 +343,11 @@ def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
         return [reverse(name, args=[data["item"]])]
     if name == "media-review":
         return [reverse(name, args=[data["review"]])]
+    if name == "records-proposal":
+        return [
+            reverse(name, args=[pk])
+            for pk in DestructionProposal.objects.values_list("pk", flat=True)
+        ]
     if name == "dev-mail-message":
         return [reverse(name, args=["20261201-101500-0001"])]
     raise AssertionError(f"no address for {name} ({route}): add it here or to NOT_PAGES")
