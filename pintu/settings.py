@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pintu.outbox",
     "pintu.doors",
     "pintu.vault",
+    "pintu.partners",
     "pintu.site",
 ]
 

@@ -48,6 +48,14 @@ ACTION_WORDS: dict[str, Promise] = {
     "api_token.create": gettext_lazy("API token made"),
     "api_token.revoke": gettext_lazy("API token revoked"),
     "digital_account.register": gettext_lazy("Digital-service account registered"),
+    "partner.create": gettext_lazy("Partner added"),
+    "partner.update": gettext_lazy("Partner changed"),
+    "partner_contact.add": gettext_lazy("Partner contact added"),
+    "partner_contact.update": gettext_lazy("Partner contact changed"),
+    "agreement.create": gettext_lazy("Agreement drafted"),
+    "agreement.update": gettext_lazy("Agreement changed"),
+    "agreement.status": gettext_lazy("Agreement status changed"),
+    "agreement.version": gettext_lazy("Agreement document uploaded"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a

@@ -10,6 +10,7 @@ from pintu import __version__
 from pintu.core.heartbeat import current_worker_health
 from pintu.desk.access import work_unit_ids
 from pintu.org import access
+from pintu.partners import access as partners_access
 
 
 def pintu(request: HttpRequest) -> dict[str, Any]:
@@ -27,4 +28,6 @@ def pintu(request: HttpRequest) -> dict[str, Any]:
         ),
         "is_desk_staff": user is not None
         and (access.can_read_everything(user) or bool(work_unit_ids(user))),
+        # Each module's menu item, for those who may use its pages.
+        "nav_partners": user is not None and partners_access.can_read(user),
     }

@@ -23,6 +23,8 @@ from pintu.doors.email.ingest import ingest_email
 from pintu.org import services as org_services
 from pintu.org.models import Role, Unit
 from pintu.outbox.models import OutboxItem
+from pintu.partners import services as partner_services
+from pintu.partners.tests.conftest import PDF
 from pintu.sop.models import ServiceType, Sop
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +51,10 @@ NOT_PAGES = {
     "doors-inbound-retry",
     "dev-mail-raw",
     "whatsapp-webhook",
+    "partners-contact-add",
+    "partners-agreement-status",
+    "partners-agreement-version",
+    "partners-agreement-file",
     *(f"desk-ticket-{action}" for action in (
         "reply", "note", "assign", "status", "step", "merge", "split", "fields", "retry",
     )),
@@ -162,7 +168,24 @@ def _data(personas: Personas, settings: Any, tmp_path: Any) -> dict[str, str]:
         reason="Pemeliharaan",
     )
     ingest_email(b"not a mail at all", unit=Unit.objects.get(code="UPT-SI"))
-    return {"reference": ticket.reference, "closure": str(closure.pk)}
+    return {"reference": ticket.reference, "closure": str(closure.pk), **partnerships(personas)}
+
+
+def partnerships(personas: Personas) -> dict[str, str]:
+    """A partner with a contact and a signed agreement with its document."""
+    partner = partner_services.partner_create(
+        actor=personas.admin, name="PT Sinar Batam Teknologi", kind="industry", level="national"
+    )
+    contact = partner_services.contact_add(
+        actor=personas.admin, partner=partner, name="Ir. Surya Darma", email="surya@sinar.example"
+    )
+    agreement = partner_services.agreement_create(
+        actor=personas.admin, partners=[partner], kind="mou", title="Kerja sama magang"
+    )
+    partner_services.agreement_add_version(
+        actor=personas.admin, agreement=agreement, upload=services.Upload("mou.pdf", "", PDF)
+    )
+    return {"partner": str(partner.pk), "contact": str(contact.pk), "agreement": str(agreement.pk)}
 
 
 def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
@@ -184,6 +207,9 @@ def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
         return [reverse(name, args=[code]) for code in ("UPT-SI", "P4M", "BAA", "PHK", "KS")]
     if name in ("unit-closure-edit", "unit-closure-delete"):
         return [reverse(name, args=["UPT-SI", data["closure"]])]
+    if name.startswith(("partners-partner", "partners-contact", "partners-agreement")):
+        key = name.split("-")[1]
+        return [reverse(name, args=[data[key]])]
     if name == "dev-mail-message":
         return [reverse(name, args=["20261201-101500-0001"])]
     raise AssertionError(f"no address for {name} ({route}): add it here or to NOT_PAGES")

@@ -1,0 +1,18 @@
+"""The partnership records, one module per subject: the register of partners and their
+agreements, the cooperation activities, monitoring, and partner satisfaction."""
+
+from pintu.partners.models.register import (
+    Agreement,
+    AgreementVersion,
+    Partner,
+    PartnerContact,
+    Scope,
+)
+
+__all__ = [
+    "Agreement",
+    "AgreementVersion",
+    "Partner",
+    "PartnerContact",
+    "Scope",
+]
