@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from pintu.core.env import Env, local_secret_key
+from pintu.partners.expiry import DEFAULT_DAYS, parse_days
 
 env = Env()
 
@@ -231,6 +232,16 @@ PINTU_WHATSAPP_GRAPH_URL = env.text("PINTU_WHATSAPP_GRAPH_URL", "https://graph.f
 PINTU_WHATSAPP_TEMPLATE = env.text("PINTU_WHATSAPP_TEMPLATE", "pintu_balasan")
 PINTU_WHATSAPP_TEMPLATE_LANGUAGE = env.text("PINTU_WHATSAPP_TEMPLATE_LANGUAGE", "id")
 PINTU_WHATSAPP_UNIT = env.text("PINTU_WHATSAPP_UNIT", "UPT-SI")  # the unit its number serves
+
+# Links in what Pintu sends (a survey's address) start with this.
+PINTU_BASE_URL = env.text("PINTU_BASE_URL", "http://127.0.0.1:8000")
+# Partnerships: Unit Kerjasama is reminded this many days before an agreement ends.
+try:
+    PINTU_PARTNERS_REMINDER_DAYS = parse_days(
+        env.items("PINTU_PARTNERS_REMINDER_DAYS", [str(days) for days in DEFAULT_DAYS])
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(f"PINTU_PARTNERS_REMINDER_DAYS: {error}") from None
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -56,6 +56,7 @@ ACTION_WORDS: dict[str, Promise] = {
     "agreement.update": gettext_lazy("Agreement changed"),
     "agreement.status": gettext_lazy("Agreement status changed"),
     "agreement.version": gettext_lazy("Agreement document uploaded"),
+    "agreement.remind": gettext_lazy("Reminder sent before the agreement ends"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a

@@ -4,6 +4,7 @@ agreements, the cooperation activities, monitoring, and partner satisfaction."""
 from pintu.partners.models.register import (
     Agreement,
     AgreementVersion,
+    ExpiryReminder,
     Partner,
     PartnerContact,
     Scope,
@@ -12,6 +13,7 @@ from pintu.partners.models.register import (
 __all__ = [
     "Agreement",
     "AgreementVersion",
+    "ExpiryReminder",
     "Partner",
     "PartnerContact",
     "Scope",

@@ -1,5 +1,6 @@
 """The register of cooperation: partners and their contacts, the agreements signed with
-them (MoU, MoA, implementation arrangements) with every version of their documents.
+them (MoU, MoA, implementation arrangements) with every version of their documents, and
+the reminders sent before they end.
 
 An agreement stores what people decided (its status) and its dates; whether it is active
 or expired on a day is read from them (``pintu.partners.lifecycle``).
@@ -241,3 +242,30 @@ class AgreementVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement} v{self.number} {self.filename}"
+
+
+class ExpiryReminder(models.Model):
+    """A reminder sent before an agreement ends: once per agreement, end date and
+    threshold (a corrected end date is a new deadline, with reminders of its own). Its
+    unique constraint is the claim: a second worker's insert fails and sends nothing."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    ends_on = models.DateField(_("ends on"))
+    days_before = models.PositiveSmallIntegerField(_("days before the end"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "ends_on", "days_before"], name="expiry_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement}: {self.days_before}"

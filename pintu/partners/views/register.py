@@ -276,6 +276,7 @@ def _agreement_page(
             "partners": agreement.partners.all(),
             "units": agreement.units.order_by("code"),
             "versions": agreement.versions.select_related("uploaded_by"),
+            "reminders": agreement.reminders.all(),
             "moves": moves,
             "move_form": move_form or MoveForm(),
             "version_form": version_form or VersionForm(),
