@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pintu.desk.services import Upload, uploads_from_files
 from pintu.org.models import Unit
-from pintu.partners.lifecycle import State
+from pintu.partners.lifecycle import Stage, State
 from pintu.partners.models import Agreement, Partner, PartnerContact, Scope
 from pintu.partners.services.register import DOCUMENT_EXTENSIONS
 
@@ -184,3 +184,29 @@ class AgreementFilterForm(Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=_with_all(Agreement.Kind.choices, _("All kinds"))
     )
+
+
+STAGE_WORDS = {
+    Stage.PLANNED: _("Planned"),
+    Stage.COORDINATED: _("Coordinated"),
+    Stage.CARRIED_OUT: _("Carried out"),
+    Stage.ARCHIVED: _("Report archived"),
+}
+
+
+class ActivityFilterForm(Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        required=False,
+        choices=_with_all([(s.value, w) for s, w in STAGE_WORDS.items()], _("All stages")),
+    )
+
+    def __init__(self, *args: Any, this_year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["year"]
+        assert isinstance(field, forms.ChoiceField)
+        # Five years back: as long as the records are kept (PR.KS, 4. Penyimpanan Data).
+        field.choices = [(year, str(year)) for year in range(this_year + 1, this_year - 6, -1)]
+        field.initial = this_year

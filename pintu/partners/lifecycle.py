@@ -1,5 +1,5 @@
-"""An agreement's life as a pure function: the states people read, and which moves its
-stored status may make.
+"""An agreement's life and an activity's, as pure functions: the states people read,
+which moves an agreement's stored status may make, and how far an activity has come.
 
 An agreement stores only what people decide (drafted, sent for review, signed,
 terminated) and its dates; whether a signed agreement is running or has run out is read
@@ -111,3 +111,23 @@ def move_problems(stored: str, target: str, facts: Facts, today: date) -> list[P
         if state_on(stored, facts.starts_on, facts.ends_on, today) == State.EXPIRED:
             problems.append(Problem.ALREADY_OVER)
     return problems
+
+
+class Stage(enum.StrEnum):
+    """How far an activity has come through PR.KS's four steps."""
+
+    PLANNED = "planned"
+    COORDINATED = "coordinated"
+    CARRIED_OUT = "carried_out"
+    ARCHIVED = "archived"
+
+
+def stage_of(*, coordinated: bool, carried_out: bool, archived: bool) -> Stage:
+    """The last of the four steps done (the plan is the first, made with the activity)."""
+    if archived:
+        return Stage.ARCHIVED
+    if carried_out:
+        return Stage.CARRIED_OUT
+    if coordinated:
+        return Stage.COORDINATED
+    return Stage.PLANNED

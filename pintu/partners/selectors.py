@@ -1,5 +1,5 @@
 """Reads of the partnership records: the register's lists with their filters, what the
-charts count, and the agreements that end soon."""
+charts count, the agreements that end soon, and the activities."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Case, CharField, Count, F, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 
-from pintu.partners.lifecycle import State, Stored
-from pintu.partners.models import Agreement, Partner
+from pintu.partners.lifecycle import Stage, State, Stored
+from pintu.partners.models import Activity, Agreement, Partner
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -120,3 +120,31 @@ def agreements_ending(*, today: date, within_days: int) -> QuerySet[StatedAgreem
 def state_counts(today: date) -> dict[str, int]:
     rows = with_state(Agreement.objects.all(), today).values("state").annotate(n=Count("id"))
     return {row["state"]: row["n"] for row in rows}
+
+
+def activity_list(
+    *, year: int | None = None, stage: str = "", query: str = ""
+) -> QuerySet[Activity]:
+    """Activities held (or, not held yet, planned) in ``year``, newest first."""
+    activities = Activity.objects.select_related("partner", "agreement", "ticket").prefetch_related(
+        "units"
+    )
+    if year is not None:
+        activities = activities.filter(
+            Q(held_on__year=year) | Q(held_on__isnull=True, planned_start__year=year)
+        )
+    stages = {
+        Stage.PLANNED: Q(coordinated_at__isnull=True, carried_out_at__isnull=True),
+        Stage.COORDINATED: Q(coordinated_at__isnull=False, carried_out_at__isnull=True),
+        Stage.CARRIED_OUT: Q(carried_out_at__isnull=False, archived_at__isnull=True),
+        Stage.ARCHIVED: Q(archived_at__isnull=False),
+    }
+    if stage in stages:
+        activities = activities.filter(stages[Stage(stage)])
+    if query:
+        activities = activities.filter(
+            Q(title__icontains=query)
+            | Q(partner__name__icontains=query)
+            | Q(ticket__reference__iexact=query)
+        )
+    return activities.order_by(F("held_on").desc(nulls_last=True), "-planned_start", "-id")

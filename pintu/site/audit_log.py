@@ -57,6 +57,10 @@ ACTION_WORDS: dict[str, Promise] = {
     "agreement.status": gettext_lazy("Agreement status changed"),
     "agreement.version": gettext_lazy("Agreement document uploaded"),
     "agreement.remind": gettext_lazy("Reminder sent before the agreement ends"),
+    "activity.plan": gettext_lazy("Cooperation activity planned"),
+    "activity.coordinate": gettext_lazy("Cooperation activity coordinated"),
+    "activity.carry_out": gettext_lazy("Cooperation activity carried out"),
+    "activity.archive": gettext_lazy("Cooperation activity report archived"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a

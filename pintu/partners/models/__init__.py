@@ -1,6 +1,7 @@
 """The partnership records, one module per subject: the register of partners and their
 agreements, the cooperation activities, monitoring, and partner satisfaction."""
 
+from pintu.partners.models.activities import Activity, ActivityFile
 from pintu.partners.models.register import (
     Agreement,
     AgreementVersion,
@@ -11,6 +12,8 @@ from pintu.partners.models.register import (
 )
 
 __all__ = [
+    "Activity",
+    "ActivityFile",
     "Agreement",
     "AgreementVersion",
     "ExpiryReminder",

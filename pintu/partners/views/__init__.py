@@ -1,5 +1,5 @@
 """The partnership pages, one module per subject; the site includes their addresses."""
 
-from pintu.partners.views import register
+from pintu.partners.views import activities, register
 
-urlpatterns = [*register.urlpatterns]
+urlpatterns = [*register.urlpatterns, *activities.urlpatterns]

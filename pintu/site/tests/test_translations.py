@@ -24,6 +24,7 @@ from pintu.org import services as org_services
 from pintu.org.models import Role, Unit
 from pintu.outbox.models import OutboxItem
 from pintu.partners import services as partner_services
+from pintu.partners.services import activities as activity_services
 from pintu.partners.tests.conftest import PDF
 from pintu.sop.models import ServiceType, Sop
 
@@ -55,6 +56,7 @@ NOT_PAGES = {
     "partners-agreement-status",
     "partners-agreement-version",
     "partners-agreement-file",
+    "partners-activity-file",
     *(f"desk-ticket-{action}" for action in (
         "reply", "note", "assign", "status", "step", "merge", "split", "fields", "retry",
     )),
@@ -185,7 +187,32 @@ def partnerships(personas: Personas) -> dict[str, str]:
     partner_services.agreement_add_version(
         actor=personas.admin, agreement=agreement, upload=services.Upload("mou.pdf", "", PDF)
     )
-    return {"partner": str(partner.pk), "contact": str(contact.pk), "agreement": str(agreement.pk)}
+    activity = services.ticket_create(
+        actor=personas.admin,
+        service_type=service("PR.KS", "kegiatan-kerjasama"),
+        requester=personas.requester,
+        opening=services.Opening(subject="Kuliah tamu", body="Mohon diatur."),
+        fields={"mitra": str(partner), "unit_kerja": "TRPL", "uraian": "Kuliah tamu."},
+    ).ticket
+    planned = activity_services.activity_plan(
+        actor=personas.admin,
+        ticket=activity,
+        title="Kuliah tamu",
+        partner=partner,
+        agreement=None,
+        units=Unit.objects.filter(code="TRPL"),
+        scopes=["education"],
+        planned_start=timezone.localdate(),
+        planned_end=None,
+        agenda="Kuliah tamu dan diskusi kurikulum",
+        now=timezone.now(),
+    )
+    return {
+        "partner": str(partner.pk),
+        "contact": str(contact.pk),
+        "agreement": str(agreement.pk),
+        "activity": str(planned.pk),
+    }
 
 
 def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
@@ -207,7 +234,9 @@ def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
         return [reverse(name, args=[code]) for code in ("UPT-SI", "P4M", "BAA", "PHK", "KS")]
     if name in ("unit-closure-edit", "unit-closure-delete"):
         return [reverse(name, args=["UPT-SI", data["closure"]])]
-    if name.startswith(("partners-partner", "partners-contact", "partners-agreement")):
+    if name.startswith(
+        ("partners-partner", "partners-contact", "partners-agreement", "partners-activity")
+    ):
         key = name.split("-")[1]
         return [reverse(name, args=[data[key]])]
     if name == "dev-mail-message":
