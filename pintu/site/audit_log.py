@@ -61,6 +61,11 @@ ACTION_WORDS: dict[str, Promise] = {
     "activity.coordinate": gettext_lazy("Cooperation activity coordinated"),
     "activity.carry_out": gettext_lazy("Cooperation activity carried out"),
     "activity.archive": gettext_lazy("Cooperation activity report archived"),
+    "kpi.evidence_upload": gettext_lazy("KPI evidence uploaded"),
+    "kpi.evidence_judge": gettext_lazy("KPI evidence judged"),
+    "kpi.evaluation_record": gettext_lazy("Service evaluation recorded"),
+    "kpi.finding_add": gettext_lazy("Evaluation finding added"),
+    "kpi.finding_done": gettext_lazy("Follow-up of a finding done"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a

@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from pintu import __version__
 from pintu.core.heartbeat import current_worker_health
 from pintu.desk.access import work_unit_ids
+from pintu.kpi.access import sees_dashboards
 from pintu.org import access
 from pintu.partners import access as partners_access
 
@@ -30,4 +31,5 @@ def pintu(request: HttpRequest) -> dict[str, Any]:
         and (access.can_read_everything(user) or bool(work_unit_ids(user))),
         # Each module's menu item, for those who may use its pages.
         "nav_partners": user is not None and partners_access.can_read(user),
+        "sees_kpi": user is not None and user.is_authenticated and sees_dashboards(user),
     }

@@ -18,14 +18,14 @@ from django.utils.translation import trans_real
 from pintu.conftest import Personas, fields_for, make_user, service
 from pintu.desk import services
 from pintu.desk.models import Door, Status, Ticket
-from pintu.desk.tests.files import PNG
+from pintu.desk.tests.files import PDF, PNG
 from pintu.doors.email.ingest import ingest_email
+from pintu.kpi import services as kpi_services
 from pintu.org import services as org_services
 from pintu.org.models import Role, Unit
 from pintu.outbox.models import OutboxItem
 from pintu.partners import services as partner_services
 from pintu.partners.services import activities as activity_services
-from pintu.partners.tests.conftest import PDF
 from pintu.sop.models import ServiceType, Sop
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,9 @@ NOT_PAGES = {
     "partners-agreement-version",
     "partners-agreement-file",
     "partners-activity-file",
+    "kpi-export",
+    "kpi-evidence-file",
+    "kpi-evidence-judge",
     *(f"desk-ticket-{action}" for action in (
         "reply", "note", "assign", "status", "step", "merge", "split", "fields", "retry",
     )),
@@ -170,6 +173,7 @@ def _data(personas: Personas, settings: Any, tmp_path: Any) -> dict[str, str]:
         reason="Pemeliharaan",
     )
     ingest_email(b"not a mail at all", unit=Unit.objects.get(code="UPT-SI"))
+    _kpi_data(personas)
     return {"reference": ticket.reference, "closure": str(closure.pk), **partnerships(personas)}
 
 
@@ -215,6 +219,39 @@ def partnerships(personas: Personas) -> dict[str, str]:
     }
 
 
+def _kpi_data(personas: Personas) -> None:
+    """A document waiting for review, a judged one, an evaluation with two findings."""
+    unit, today, now = Unit.objects.get(code="UPT-SI"), timezone.localdate(), timezone.now()
+    for title in ("Kebijakan layanan", "Prosedur layanan"):
+        document = kpi_services.evidence_upload(
+            actor=personas.head,
+            unit=unit,
+            sop_code="PR.33.8",
+            kpi_code="B.4.6.1",
+            item="",
+            title=title,
+            upload=services.Upload("kebijakan.pdf", "application/pdf", PDF),
+            valid_from=today,
+            valid_until=today,
+            now=now,
+        )
+    kpi_services.evidence_judge(actor=personas.admin, document=document, accept=True, now=now)
+    evaluation = kpi_services.evaluation_record(
+        actor=personas.head,
+        unit=unit,
+        sop_code="PR.33.8",
+        service_key="layanan-ringan",
+        year=today.year,
+        evaluated_on=today,
+        summary="Waktu tunggu di jam sibuk terlalu lama.",
+    )
+    for text in ("Antrean pagi menumpuk", "Formulir kurang jelas"):
+        finding = kpi_services.finding_add(
+            actor=personas.head, evaluation=evaluation, text=text, action="Tambah petugas piket"
+        )
+    kpi_services.finding_done(actor=personas.head, finding=finding, note="Sudah", now=now)
+
+
 def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
     """Every concrete address of a named pattern worth rendering."""
     if "<" not in route:
@@ -239,6 +276,19 @@ def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
     ):
         key = name.split("-")[1]
         return [reverse(name, args=[data[key]])]
+    if name in ("kpi-unit", "kpi-evaluations"):
+        return [
+            reverse(name, args=[code, timezone.localdate().year])
+            for code in ("UPT-SI", "P4M", "BAA", "PHK", "KS")
+        ]
+    if name == "kpi-evidence":
+        return [reverse(name, args=[code]) for code in ("UPT-SI", "P4M", "BAA", "PHK", "KS")]
+    if name == "kpi-detail":
+        return [
+            reverse(name, args=[sop.unit.code, timezone.localdate().year, kpi.code])
+            for sop in Sop.objects.filter(is_current=True).select_related("unit")
+            for kpi in sop.parsed().kpis
+        ]
     if name == "dev-mail-message":
         return [reverse(name, args=["20261201-101500-0001"])]
     raise AssertionError(f"no address for {name} ({route}): add it here or to NOT_PAGES")
