@@ -246,6 +246,12 @@ try:
 except ValueError as error:
     raise ImproperlyConfigured(f"PINTU_PARTNERS_REMINDER_DAYS: {error}") from None
 
+# B.1.15.12's "kenaikan minimal sebesar 5%": percentage points a year, or per cent of
+# the year before ("relative"); the figure says which.
+PINTU_PARTNERS_TARGET_READING = env.choice(
+    "PINTU_PARTNERS_TARGET_READING", "points", ("points", "relative")
+)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Production hardening; every switch can be turned off behind a TLS-terminating proxy
