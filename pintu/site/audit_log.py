@@ -57,6 +57,7 @@ ACTION_WORDS: dict[str, Promise] = {
     "agreement.status": gettext_lazy("Agreement status changed"),
     "agreement.version": gettext_lazy("Agreement document uploaded"),
     "agreement.remind": gettext_lazy("Reminder sent before the agreement ends"),
+    "agreement.import": gettext_lazy("Agreements imported from a spreadsheet"),
     "activity.plan": gettext_lazy("Cooperation activity planned"),
     "activity.coordinate": gettext_lazy("Cooperation activity coordinated"),
     "activity.carry_out": gettext_lazy("Cooperation activity carried out"),
