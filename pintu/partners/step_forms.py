@@ -76,7 +76,25 @@ class PlanForm(StepForm):
     legend = _("The activity's plan")
 
     title = forms.CharField(label=_("Activity"), max_length=300)
-    partner = forms.ModelChoiceField(queryset=Partner.objects.all(), label=_("Partner"))
+    partner = forms.ModelChoiceField(
+        queryset=Partner.objects.all(), label=_("Partner"), required=False
+    )
+    # A partner the request names that the register does not know yet is added with it.
+    new_partner = forms.CharField(
+        label=_("Or a partner new to the register"), max_length=200, required=False
+    )
+    new_partner_kind = forms.ChoiceField(
+        label=_("Its kind"),
+        choices=Partner.Kind.choices,
+        initial=Partner.Kind.OTHER,
+        required=False,
+    )
+    new_partner_level = forms.ChoiceField(
+        label=_("Its level"),
+        choices=Partner.Level.choices,
+        initial=Partner.Level.NATIONAL,
+        required=False,
+    )
     agreement = forms.ModelChoiceField(
         queryset=Agreement.objects.filter(status=Agreement.Status.SIGNED),
         label=_("Under the agreement"),
@@ -105,9 +123,11 @@ class PlanForm(StepForm):
         ticket = step.ticket
         activity = activity_of(step)
         partner = activity.partner if activity else partner_of(ticket)
+        named = str(ticket.fields.get("mitra", "")).strip()
         initial = {
             "title": activity.title if activity else ticket.subject,
             "partner": partner,
+            "new_partner": "" if partner else named,
             "agreement": activity.agreement if activity else None,
             "units": list(activity.units.all())
             if activity
@@ -128,6 +148,12 @@ class PlanForm(StepForm):
             self.add_error("planned_end", _("The plan ends before it starts."))
         agreement = data.get("agreement")
         partner = data.get("partner")
+        if partner is None and data.get("new_partner", "").strip():
+            # Named again: the partner the register has under that name.
+            partner = Partner.objects.filter(name__iexact=data["new_partner"].strip()).first()
+            data["partner"] = partner
+        if partner is None and not data.get("new_partner", "").strip():
+            self.add_error("partner", _("Choose the partner, or name one new to the register."))
         if agreement and partner and not agreement.partners.filter(pk=partner.pk).exists():
             self.add_error("agreement", _("The partner is no party to this agreement."))
         return data

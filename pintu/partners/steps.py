@@ -25,7 +25,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from pintu.desk import services as desk
 from pintu.desk.actions import PREFIX, Outcome, StepAction, register
 from pintu.partners import access
+from pintu.partners.models import Partner
 from pintu.partners.services import activities
+from pintu.partners.services import register as partner_register
 from pintu.partners.step_forms import CoordinationForm, ExecutionForm, PlanForm, ReportForm
 
 TEMPLATE = "partners/_step_form.html"
@@ -62,8 +64,24 @@ def _plan_values(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _with_partner(actor: Any, data: Mapping[str, Any], now: Any) -> dict[str, Any]:
+    """The plan's values with its partner, added to the register when it is new."""
+    values = dict(data)
+    if values["partner"] is None:
+        values["partner"] = partner_register.partner_create(
+            actor=actor,
+            name=values["new_partner"].strip(),
+            kind=values["new_partner_kind"] or Partner.Kind.OTHER,
+            level=values["new_partner_level"] or Partner.Level.NATIONAL,
+            now=now,
+        )
+    values["new_partner"] = ""
+    return values
+
+
 def plan(*, actor: Any, step: Any, data: Mapping[str, Any], now: Any) -> Outcome:
     ticket = step.ticket
+    data = _with_partner(actor, data, now)
     if ticket.service_type.key != activities.ACTIVITY_SERVICE:
         opened = activities.activity_open_for_request(
             actor=actor,

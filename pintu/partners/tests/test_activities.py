@@ -23,7 +23,7 @@ from pintu.org.models import Unit
 from pintu.outbox.models import OutboxItem
 from pintu.partners import selectors, services
 from pintu.partners.lifecycle import Stage
-from pintu.partners.models import Activity
+from pintu.partners.models import Activity, Partner
 from pintu.partners.services import activities as activity_services
 from pintu.partners.step_forms import PlanForm
 from pintu.partners.tests.conftest import PDF, agreement_signed, partner_made
@@ -294,3 +294,30 @@ def test_the_activity_pages_for_those_who_may_read_them(
     assert "Kuliah tamu keamanan siber" in body and ticket.reference in body
     page = client.get(reverse("desk-ticket", args=[ticket.reference]))
     assert 'name="action-partner_notes"' in page.content.decode()
+
+
+def test_a_partner_the_register_does_not_know_is_added_with_the_plan(
+    sops: None, personas: Personas, ks_staff: Any
+) -> None:
+    ticket = activity_request(
+        personas, mitra="CV Baru Jaya", unit_kerja="TRPL", uraian="Kunjungan industri."
+    )
+    form = PlanForm(step=step_of(ticket, "rencana-kegiatan"))
+    assert form.initial["partner"] is None and form.initial["new_partner"] == "CV Baru Jaya"
+    refused = posted(**{**PLAN, "units": unit_pks("TRPL")})
+    with pytest.raises(ValidationError, match="Pilih mitra"):
+        desk.ticket_complete_step(
+            actor=ks_staff, step=step_of(ticket, "rencana-kegiatan"), data=refused, now=NOW
+        )
+    assert not Partner.objects.exists()
+    data = posted(
+        **{**PLAN, "units": unit_pks("TRPL"), "new_partner": "CV Baru Jaya"},
+        new_partner_kind="industry",
+        new_partner_level="local",
+    )
+    desk.ticket_complete_step(
+        actor=ks_staff, step=step_of(ticket, "rencana-kegiatan"), data=data, now=NOW
+    )
+    partner = Partner.objects.get()
+    assert (partner.name, partner.kind, partner.level) == ("CV Baru Jaya", "industry", "local")
+    assert Activity.objects.get(ticket=ticket).partner == partner

@@ -10,7 +10,10 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 
 from pintu.core.models import AuditEvent
 from pintu.partners.imports import FileProblem, check_rows, read_table
@@ -88,7 +91,7 @@ def test_an_end_before_the_start_is_named() -> None:
 
 def test_xlsx_and_csv_with_semicolons_read_alike() -> None:
     from_csv = check_rows(read_table("a.csv", csv_bytes([HEADER, *GOOD], ";")), units=UNITS)[1]
-    xlsx_rows = [HEADER, *GOOD]
+    xlsx_rows: list[list[Any]] = [HEADER, *GOOD]
     xlsx_rows[1] = [*GOOD[0][:6], date(2025, 2, 1), date(2028, 1, 31), *GOOD[0][8:]]
     from_xlsx = check_rows(read_table("a.xlsx", xlsx_bytes(xlsx_rows)), units=UNITS)[1]
     assert [r.values for r in from_csv] == [r.values for r in from_xlsx]
@@ -173,3 +176,22 @@ def test_the_command_checks_and_imports(
     call_command("partners", "import", str(path), "--user", "staf-kerjasama")
     assert "2 agreements imported as drafts." in capsys.readouterr().out
     assert Agreement.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_page_previews_then_imports_the_valid_rows(sops: None, ks_staff: Any) -> None:
+    client = Client()
+    client.force_login(ks_staff)
+    upload = SimpleUploadedFile("kerjasama.csv", csv_bytes([HEADER, *GOOD, *BAD]), "text/csv")
+    preview = client.post(reverse("partners-import"), {"file": upload}).content.decode()
+    assert "Baris 4, kolom Jenis: Surat bukan MoU, MoA atau IA." in preview
+    assert not Agreement.objects.exists()
+    kept = preview.split('name="kept" value="', 1)[1].split('"', 1)[0]
+    done = client.post(
+        reverse("partners-import"), {"kept": kept, "name": "kerjasama.csv", "rows": "valid"}
+    )
+    assert done.status_code == 302 and Agreement.objects.count() == 2
+    # The kept file went with the import: the same form again imports nothing twice.
+    again = client.post(reverse("partners-import"), {"kept": kept, "rows": "valid"})
+    assert again.status_code == 302 and Agreement.objects.count() == 2
+    assert client.post(reverse("partners-import"), {"kept": "../../etc/passwd"}).status_code == 302

@@ -1,5 +1,5 @@
 """The partnership pages, one module per subject; the site includes their addresses."""
 
-from pintu.partners.views import activities, register
+from pintu.partners.views import activities, imports, register
 
-urlpatterns = [*register.urlpatterns, *activities.urlpatterns]
+urlpatterns = [*register.urlpatterns, *activities.urlpatterns, *imports.urlpatterns]
