@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pintu.desk import services as desk
-from pintu.desk.models import Ticket
+from pintu.desk.models import Door, Ticket
 from pintu.desk.services import Upload
 from pintu.org.models import Unit
 from pintu.partners import access
@@ -123,6 +123,19 @@ def plan_words(activity: Activity) -> str:
     return "\n".join(lines)
 
 
+def _follow_up_door(request: Ticket) -> str:
+    """The door the activity's request is answered through: the partner's own, except
+    that nobody walks in or calls for a request staff open; then their address."""
+    if request.door not in (Door.WALK_IN, Door.PHONE):
+        return request.door
+    who = request.contact or request.requester
+    if who is not None and getattr(who, "email", None):
+        return Door.EMAIL
+    if who is not None and getattr(who, "phone", None):
+        return Door.WHATSAPP
+    return Door.WEB
+
+
 def activity_open_for_request(
     *,
     actor: Any,
@@ -149,7 +162,7 @@ def activity_open_for_request(
             body=_("Follows up %(reference)s: %(subject)s")
             % {"reference": request.reference, "subject": request.subject},
         ),
-        door=request.door,
+        door=_follow_up_door(request),
         fields={
             "mitra": str(partner),
             "unit_kerja": ", ".join(unit.code for unit in plan["units"]),
