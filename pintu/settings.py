@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from pintu.core.env import Env, local_secret_key
+from pintu.partners.expiry import DEFAULT_DAYS, parse_days
 
 env = Env()
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "pintu.vault",
     "pintu.elearning",
     "pintu.media",
+    "pintu.partners",
     "pintu.kpi",
     "pintu.reports",
     "pintu.records",
@@ -266,6 +268,19 @@ PINTU_MOODLE_TIMEOUT_SECONDS = env.number("PINTU_MOODLE_TIMEOUT_SECONDS", 20, mi
 PINTU_PROBE_SECONDS = env.number("PINTU_PROBE_SECONDS", 300, minimum=30)
 PINTU_PROBE_TIMEOUT_SECONDS = env.number("PINTU_PROBE_TIMEOUT_SECONDS", 10, minimum=1)
 PINTU_PROBE_FAILURES = env.number("PINTU_PROBE_FAILURES", 3, minimum=1)
+# Partnerships: Unit Kerjasama is reminded this many days before an agreement ends.
+try:
+    PINTU_PARTNERS_REMINDER_DAYS = parse_days(
+        env.items("PINTU_PARTNERS_REMINDER_DAYS", [str(days) for days in DEFAULT_DAYS])
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(f"PINTU_PARTNERS_REMINDER_DAYS: {error}") from None
+
+# B.1.15.12's "kenaikan minimal sebesar 5%": percentage points a year, or per cent of
+# the year before ("relative"); the figure says which.
+PINTU_PARTNERS_TARGET_READING = env.choice(
+    "PINTU_PARTNERS_TARGET_READING", "points", ("points", "relative")
+)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -13,6 +13,7 @@ from pintu.elearning import access as elearning_access
 from pintu.kpi.access import sees_dashboards
 from pintu.media import access as media_access
 from pintu.org import access
+from pintu.partners import access as partners_access
 from pintu.records.selectors import sees_records
 
 
@@ -34,6 +35,7 @@ def pintu(request: HttpRequest) -> dict[str, Any]:
         # Each module's menu item, for those who may use its pages.
         "nav_elearning": user is not None and elearning_access.can_read(user),
         "nav_media": user is not None and media_access.can_read(user),
+        "nav_partners": user is not None and partners_access.can_read(user),
         "sees_kpi": user is not None and user.is_authenticated and sees_dashboards(user),
         "sees_records": user is not None and sees_records(user),
     }

@@ -75,11 +75,16 @@ def validate_upload(upload: Upload) -> Upload:
 
 
 def uploads_from_files(files: Iterable[UploadedFile]) -> list[Upload]:
-    return [
-        Upload(
-            name=f.name or "file",
-            content_type=f.content_type or "application/octet-stream",
-            data=f.read(),
+    """The uploads of a form's files, each read from its start: a step panel binds the
+    same posted files to a module's form twice (the view checks it, the service acts)."""
+    uploads = []
+    for f in files:
+        f.seek(0)
+        uploads.append(
+            Upload(
+                name=f.name or "file",
+                content_type=f.content_type or "application/octet-stream",
+                data=f.read(),
+            )
         )
-        for f in files
-    ]
+    return uploads

@@ -200,7 +200,9 @@ def _act(
             done = action(form.cleaned_data)
         except ValidationError as error:
             messages.error(request, error_text(error))
-            form.add_error(None, error)  # shown next to the form too, and keeps it open
+            # Shown next to the form too, and keeps it open; a module's per-field errors
+            # are named in the messages, since this form has not those fields.
+            form.add_error(None, error.messages)
         else:
             messages.success(request, done)
             return redirect("desk-ticket", reference=ticket.reference)

@@ -14,7 +14,19 @@ from django.utils import translation
 
 from pintu.conftest import Personas
 
-APPS = ("core", "org", "sop", "desk", "outbox", "doors", "records", "site", "elearning", "media")
+APPS = (
+    "core",
+    "org",
+    "sop",
+    "desk",
+    "outbox",
+    "doors",
+    "records",
+    "site",
+    "elearning",
+    "media",
+    "partners",
+)
 # Words that Indonesian writes as English does.
 SAME_IN_BOTH = {
     "unit",

@@ -26,6 +26,8 @@ from pintu.media import services as media_services
 from pintu.org import services as org_services
 from pintu.org.models import Role, Unit
 from pintu.outbox.models import OutboxItem
+from pintu.partners import services as partner_services
+from pintu.partners.services import activities as activity_services
 from pintu.records.models import DestructionProposal
 from pintu.records.services import hold_place, retention_run
 from pintu.reports import services as report_services
@@ -56,6 +58,11 @@ NOT_PAGES = {
     "doors-inbound-retry",
     "dev-mail-raw",
     "whatsapp-webhook",
+    "partners-contact-add",
+    "partners-agreement-status",
+    "partners-agreement-version",
+    "partners-agreement-file",
+    "partners-activity-file",
     "kpi-export",
     "kpi-evidence-file",
     "kpi-evidence-judge",
@@ -198,6 +205,7 @@ def _data(personas: Personas, settings: Any, tmp_path: Any) -> dict[str, str]:
         "reference": ticket.reference,
         "closure": str(closure.pk),
         **_media_data(personas),
+        **partnerships(personas),
     }
 
 
@@ -232,6 +240,48 @@ def _media_data(personas: Personas) -> dict[str, str]:
         actor=humas, item=item, url="https://instagram.com/p/wisuda", published_at=now, now=now
     )
     return {"item": str(item.pk), "review": str(review.pk)}
+
+
+def partnerships(personas: Personas) -> dict[str, str]:
+    """A partner with a contact and a signed agreement with its document."""
+    partner = partner_services.partner_create(
+        actor=personas.admin, name="PT Sinar Batam Teknologi", kind="industry", level="national"
+    )
+    contact = partner_services.contact_add(
+        actor=personas.admin, partner=partner, name="Ir. Surya Darma", email="surya@sinar.example"
+    )
+    agreement = partner_services.agreement_create(
+        actor=personas.admin, partners=[partner], kind="mou", title="Kerja sama magang"
+    )
+    partner_services.agreement_add_version(
+        actor=personas.admin, agreement=agreement, upload=services.Upload("mou.pdf", "", PDF)
+    )
+    activity = services.ticket_create(
+        actor=personas.admin,
+        service_type=service("PR.KS", "kegiatan-kerjasama"),
+        requester=personas.requester,
+        opening=services.Opening(subject="Kuliah tamu", body="Mohon diatur."),
+        fields={"mitra": str(partner), "unit_kerja": "TRPL", "uraian": "Kuliah tamu."},
+    ).ticket
+    planned = activity_services.activity_plan(
+        actor=personas.admin,
+        ticket=activity,
+        title="Kuliah tamu",
+        partner=partner,
+        agreement=None,
+        units=Unit.objects.filter(code="TRPL"),
+        scopes=["education"],
+        planned_start=timezone.localdate(),
+        planned_end=None,
+        agenda="Kuliah tamu dan diskusi kurikulum",
+        now=timezone.now(),
+    )
+    return {
+        "partner": str(partner.pk),
+        "contact": str(contact.pk),
+        "agreement": str(agreement.pk),
+        "activity": str(planned.pk),
+    }
 
 
 def _kpi_data(personas: Personas) -> None:
@@ -319,6 +369,11 @@ def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
         return [reverse(name, args=[code]) for code in ("UPT-SI", "P4M", "BAA", "PHK", "KS")]
     if name in ("unit-closure-edit", "unit-closure-delete"):
         return [reverse(name, args=["UPT-SI", data["closure"]])]
+    if name.startswith(
+        ("partners-partner", "partners-contact", "partners-agreement", "partners-activity")
+    ):
+        key = name.split("-")[1]
+        return [reverse(name, args=[data[key]])]
     if name in ("kpi-unit", "kpi-evaluations"):
         return [
             reverse(name, args=[code, timezone.localdate().year])

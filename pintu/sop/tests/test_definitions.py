@@ -149,9 +149,12 @@ PINTUS_CHOICES = [
     # summed from steps, or "3 hari" read as working days); the requester roles.
     *((name, r"^ +fields:") for name in FILES),
     *((name, r"^ +resolution:") for name in FILES),
-    *((name, r"^requester_roles:") for name in FILES if name != "PR.KS.yaml"),
+    *((name, r"^requester_roles:") for name in FILES),
     # A requester the source does not name.
     *((name, r"^  pemohon:") for name in ("PR.13.2.yaml", "PR.33.8.yaml", "PR.27.4.yaml")),
+    ("PR.KS.yaml", r"^  mitra:"),
+    # A step the source does not print.
+    ("PR.KS.yaml", r"^  - key: permintaan$"),
     # Unit codes where the source prints another name or none.
     ("PR.27.4.yaml", r"^unit: PHK"),
     ("PR.KS.yaml", r"^unit: KS"),
@@ -225,6 +228,8 @@ def test_kerjasama_services_follow_b_1_15_14(shipped: dict[str, Definition]) -> 
     assert services == {
         "draf-mou-moa": ("1d", "B.1.15.14.a"),
         "permintaan-mitra": ("1d", "B.1.15.14.c"),
+        # The activity a request becomes, through the SOP's four steps.
+        "kegiatan-kerjasama": ("3mo", None),
     }
 
 

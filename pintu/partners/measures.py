@@ -1,0 +1,175 @@
+"""The KPIs of SOP PR.KS that the partnership records answer, under the names its YAML
+uses (``pintu.sop.grammar.KNOWN_MEASURES``); the KPI engine finds them by name.
+
+An activity counts in the year it was **held** (step 3 of PR.KS recorded, its date in
+the year), for the departments and study programmes it names: a plan is not yet a
+cooperation carried out. The first response and the one-day clocks of B.1.15.14 are the
+desk's own measures over the requests of this SOP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from pintu.org.models import Unit
+from pintu.partners.coverage import Reading, Rule, coverage, departments_active, target_for
+from pintu.partners.models import Activity
+from pintu.sop.measurement import Evidence, Measure, Measurement, Period
+
+
+@dataclass(frozen=True)
+class Held:
+    """An activity held in the period, with the units it names."""
+
+    pk: int
+    title: str
+    reference: str
+    held_on: date
+    units: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """A department or study programme, and the activities that count for it."""
+
+    code: str
+    name: str
+    activities: tuple[Held, ...]
+
+
+def held_activities(period: Period) -> list[Held]:
+    """The activities held in ``period`` (two queries: the activities, their units)."""
+    activities = (
+        Activity.objects.filter(
+            carried_out_at__isnull=False, held_on__gte=period.start, held_on__lte=period.end
+        )
+        .select_related("ticket")
+        .prefetch_related("units")
+        .order_by("held_on", "id")
+    )
+    held = []
+    for activity in activities:
+        assert activity.held_on is not None  # filtered above
+        held.append(
+            Held(
+                pk=activity.pk,
+                title=activity.title,
+                reference=activity.ticket.reference,
+                held_on=activity.held_on,
+                units=tuple(sorted(unit.code for unit in activity.units.all())),
+            )
+        )
+    return held
+
+
+def unit_rows(*, period: Period, params: Mapping[str, Any], **rest: Any) -> list[UnitRow]:
+    """Every active unit of kind ``params["kind"]`` (or ``"per"``) with the year's
+    activities that count for it; a department's count its programmes' activities too
+    (B.1.15.7, "Jurusan melaksanakan kerjasama ... yang relevan dengan bidang PS")."""
+    kind = params.get("kind") or params.get("per") or Unit.Kind.STUDY_PROGRAMME
+    parents = dict(
+        Unit.objects.filter(kind=Unit.Kind.STUDY_PROGRAMME)
+        .exclude(parent__isnull=True)
+        .values_list("code", "parent__code")
+    )
+    held = held_activities(period)
+    counted: dict[str, list[Held]] = {}
+    for activity in held:
+        named = (
+            departments_active(parents, activity.units)
+            if kind == Unit.Kind.DEPARTMENT
+            else frozenset(activity.units)
+        )
+        for code in named:
+            counted.setdefault(code, []).append(activity)
+    units = Unit.objects.filter(kind=kind, is_active=True).order_by("code")
+    return [UnitRow(unit.code, unit.name, tuple(counted.get(unit.code, ()))) for unit in units]
+
+
+def _unit_evidence(row: UnitRow, year: int) -> Evidence:
+    listing = reverse("partners-activities") + f"?year={year}&q="
+    if not row.activities:
+        return Evidence(
+            reference=row.code,
+            label=row.name,
+            url=listing,
+            passed=False,
+            note=_("no cooperation activity held this year"),
+        )
+    first = row.activities[0]
+    count = len(row.activities)
+    note = ngettext("%(count)s activity: %(titles)s", "%(count)s activities: %(titles)s", count) % {
+        "count": count,
+        "titles": "; ".join(f"{a.reference} {a.title}" for a in row.activities),
+    }
+    return Evidence(
+        reference=row.code,
+        label=row.name,
+        url=reverse("partners-activity", args=[first.pk]),
+        passed=True,
+        note=note,
+        when=datetime.combine(first.held_on, datetime.min.time()),
+    )
+
+
+def rule() -> Rule:
+    """B.1.15.12's rising target, in the reading the settings choose."""
+    return Rule(reading=Reading(settings.PINTU_PARTNERS_TARGET_READING))
+
+
+def reading_words(year: int, chosen: Rule) -> str:
+    """Which reading the figure uses, and the target it gives for ``year``."""
+    target = target_for(year, chosen)
+    reading = (
+        _("5 percentage points a year")
+        if chosen.reading == Reading.POINTS
+        else _("5 per cent of the year before's target")
+    )
+    if target is None:
+        return _("No target before %(year)s (the SOP's rule begins then).") % {"year": chosen.since}
+    return _("Target %(year)s: %(target)s%% (80%% in 2020, rising %(reading)s, at most 100%%).") % {
+        "year": year,
+        "target": f"{target:g}",
+        "reading": reading,
+    }
+
+
+def compute_coverage(rows: Sequence[UnitRow], *, period: Period, **rest: Any) -> Measurement:
+    """B.1.15.12: the share of the study programmes with at least one activity held in
+    the year; the missing ones are the evidence that failed. The note says which reading
+    of the rising target applies (``PINTU_PARTNERS_TARGET_READING``)."""
+    year = period.start.year
+    found = coverage([row.code for row in rows], {row.code for row in rows if row.activities})
+    evidence = tuple(_unit_evidence(row, year) for row in rows)
+    return Measurement(
+        len(found.covered), found.total, evidence=evidence, note=reading_words(year, rule())
+    )
+
+
+def compute_fewest(rows: Sequence[UnitRow], *, period: Period, **rest: Any) -> Measurement:
+    """B.1.15.7: every department cooperates every year, so the figure is the fewest
+    activities held by any one department (met at one or more); the departments with
+    none are the evidence that failed."""
+    evidence = tuple(_unit_evidence(row, period.start.year) for row in rows)
+    fewest = min((len(row.activities) for row in rows), default=0)
+    missing = [row.code for row in rows if not row.activities]
+    note = (
+        _("Without cooperation this year: %(units)s.") % {"units": ", ".join(missing)}
+        if missing
+        else ""
+    )
+    return Measurement(fewest, 1, evidence=evidence, note=note)
+
+
+MEASURES: dict[str, Measure] = {
+    "activities_per_year": Measure(select=unit_rows, compute=compute_fewest, kind="count"),
+    "share_of_units_with_activity": Measure(select=unit_rows, compute=compute_coverage),
+}

@@ -1,0 +1,87 @@
+"""B.1.15.12's rising target under both readings of "kenaikan minimal sebesar 5%", its
+cap at 100% and the years before 2020; which programmes and departments a year covers."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pintu.partners.coverage import Reading, Rule, coverage, departments_active, target_for
+
+POINTS, RELATIVE = Rule(), Rule(reading=Reading.RELATIVE)
+
+
+@pytest.mark.parametrize(
+    ("year", "points", "relative"),
+    [
+        (2020, 80.0, 80.0),
+        (2021, 85.0, 84.0),
+        (2022, 90.0, 88.2),
+        (2023, 95.0, 92.61),
+        (2024, 100.0, 97.24),
+        (2025, 100.0, 100.0),  # 102.10 by the rule, capped
+        (2026, 100.0, 100.0),
+        (2040, 100.0, 100.0),
+    ],
+)
+def test_the_target_rises_each_year_in_either_reading(
+    year: int, points: float, relative: float
+) -> None:
+    assert target_for(year, POINTS) == points
+    assert target_for(year, RELATIVE) == relative
+
+
+@pytest.mark.parametrize("year", [2019, 2015, 1990])
+def test_no_target_before_the_rule_began(year: int) -> None:
+    assert target_for(year, POINTS) is None
+    assert target_for(year, RELATIVE) is None
+
+
+def test_another_base_year_and_step() -> None:
+    rule = Rule(base=60, since=2023, step=10)
+    assert [target_for(y, rule) for y in (2022, 2023, 2024, 2027, 2028)] == [
+        None, 60, 70, 100, 100,
+    ]  # fmt: skip
+
+
+@given(st.integers(2020, 2200), st.sampled_from(list(Reading)), st.floats(0, 100), st.floats(0, 50))
+def test_the_target_never_falls_and_never_passes_100(
+    year: int, reading: Reading, base: float, step: float
+) -> None:
+    rule = Rule(base=base, step=step, reading=reading)
+    this, following = target_for(year, rule), target_for(year + 1, rule)
+    assert this is not None and following is not None
+    assert base - 0.01 <= this <= following <= 100.0
+
+
+@given(st.integers(2021, 2200), st.floats(0, 100), st.floats(0.1, 50))
+def test_points_ask_at_least_as_much_as_relative(year: int, base: float, step: float) -> None:
+    points = target_for(year, Rule(base=base, step=step))
+    relative = target_for(year, Rule(base=base, step=step, reading=Reading.RELATIVE))
+    assert points is not None and relative is not None
+    # Below 100% a relative rise adds less than the step: 5% of 90 is 4.5 points.
+    assert points >= relative - 0.01
+
+
+def test_coverage_lists_the_missing_programmes_in_order() -> None:
+    found = coverage(["TRPL", "RKS", "TI", "AK", "TRPL"], {"RKS", "AK", "MJ"})
+    assert found.covered == ("RKS", "AK")
+    assert found.missing == ("TRPL", "TI")
+    assert found.total == 4 and found.share == 50.0
+
+
+def test_a_share_meets_its_target_exactly() -> None:
+    five = coverage(["A", "B", "C", "D", "E"], {"A", "B", "C", "D"})
+    assert five.share == 80.0
+    assert five.meets(target_for(2020)) is True
+    assert five.meets(target_for(2021)) is False
+    assert five.meets(target_for(2019)) is None  # no target to meet
+    assert coverage([], {"A"}).share is None and coverage([], {"A"}).meets(80) is None
+
+
+def test_a_programmes_activity_counts_for_its_department() -> None:
+    parents = {"TRPL": "TI", "RKS": "TI", "AK": "MB", "TI": None}
+    assert departments_active(parents, ["RKS"]) == {"RKS", "TI"}
+    assert departments_active(parents, ["MB", "TRPL"]) == {"MB", "TRPL", "TI"}
+    assert departments_active(parents, []) == frozenset()

@@ -1,0 +1,158 @@
+"""PR.KS's KPIs measured through the KPI engine on activities the module's services
+recorded: B.1.15.12 (programmes with a cooperation), B.1.15.7 (every department), and
+B.1.15.14.a-c from the same requests, each with the records behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from pintu.conftest import Personas, service
+from pintu.desk import services as desk
+from pintu.kpi import engine
+from pintu.org.models import Unit
+from pintu.partners.models import Partner
+from pintu.partners.services import activities
+from pintu.partners.tests.conftest import partner_made
+from pintu.sop.measurement import Period
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Mon 2 Nov 2026, 09.00 WIB
+PROGRAMMES = 16  # the study programmes the org migration seeds
+
+
+def held(
+    staff: Any,
+    personas: Personas,
+    partner: Partner,
+    units: Sequence[str],
+    day: date,
+    *,
+    carried_out: bool = True,
+) -> Any:
+    """An activity planned, coordinated and (unless told) held on ``day``."""
+    ticket = desk.ticket_create(
+        actor=personas.requester,
+        service_type=service("PR.KS", "kegiatan-kerjasama"),
+        requester=personas.requester,
+        opening=desk.Opening(subject=f"Kerja sama {'/'.join(units)}", body="Mohon diatur."),
+        fields={"mitra": partner.name, "unit_kerja": ", ".join(units), "uraian": "Kunjungan"},
+        now=datetime.combine(day, datetime.min.time(), tzinfo=UTC),
+    ).ticket
+    chosen = list(Unit.objects.filter(code__in=units))
+    activities.activity_plan(
+        actor=staff,
+        ticket=ticket,
+        title=f"Kunjungan industri {'/'.join(units)}",
+        partner=partner,
+        agreement=None,
+        units=chosen,
+        scopes=["education"],
+        planned_start=day,
+        planned_end=None,
+        agenda="Kunjungan dan diskusi kurikulum",
+        now=NOW,
+    )
+    if carried_out:
+        activities.activity_record(
+            actor=staff,
+            ticket=ticket,
+            kind="visit",
+            held_on=day,
+            held_until=None,
+            place="Kawasan industri Batamindo",
+            link="",
+            attendees="Mahasiswa semester 5",
+            attendee_count=30,
+            outputs="Laporan kunjungan",
+            units=chosen,
+            now=NOW,
+        )
+    return ticket
+
+
+def result(code: str, year: int = 2026) -> Any:
+    results = engine.unit_kpis(Unit.objects.get(code="KS"), Period.year(year), NOW)
+    return next(r for r in results if r.code == code)
+
+
+def evidence(code: str, year: int = 2026) -> dict[str, Any]:
+    _, rows = engine.kpi_evidence(Unit.objects.get(code="KS"), Period.year(year), NOW, code)
+    return {row.reference: row for row in rows}
+
+
+@pytest.fixture
+def partner(sops: None, ks_staff: Any) -> Partner:
+    return partner_made(ks_staff)
+
+
+def test_coverage_counts_the_programmes_with_an_activity_held_in_the_year(
+    personas: Personas, ks_staff: Any, partner: Partner
+) -> None:
+    held(ks_staff, personas, partner, ["RKS", "TRPL"], date(2026, 5, 4))
+    held(ks_staff, personas, partner, ["RKS"], date(2026, 9, 1))
+    held(ks_staff, personas, partner, ["AK"], date(2025, 12, 30))  # last year
+    held(ks_staff, personas, partner, ["TM"], date(2026, 10, 1), carried_out=False)  # a plan
+
+    coverage = result("B.1.15.12")
+    assert coverage.measurement is not None
+    assert (coverage.measurement.numerator, coverage.measurement.denominator) == (2, PROGRAMMES)
+    assert coverage.value == pytest.approx(12.5)
+    assert coverage.threshold == 100.0 and coverage.met is False  # 80 + 6 * 5, capped
+    assert "2026: 100%" in coverage.measurement.note
+    rows = evidence("B.1.15.12")
+    assert len(rows) == PROGRAMMES
+    assert {code for code, row in rows.items() if row.passed} == {"RKS", "TRPL"}
+    assert rows["RKS"].note.startswith("2 ")
+    assert not rows["TM"].passed and not rows["AK"].passed
+    assert rows["TRPL"].url.startswith("/kerjasama/kegiatan/")
+
+    last_year = result("B.1.15.12", 2025)
+    assert last_year.measurement is not None and last_year.measurement.numerator == 1
+
+
+@pytest.mark.parametrize(("reading", "words"), [("points", "95%"), ("relative", "92.61%")])
+def test_the_figure_says_which_reading_of_the_rising_target_it_uses(
+    personas: Personas, ks_staff: Any, partner: Partner, settings: Any, reading: str, words: str
+) -> None:
+    settings.PINTU_PARTNERS_TARGET_READING = reading
+    held(ks_staff, personas, partner, ["RKS"], date(2023, 3, 1))
+    coverage = result("B.1.15.12", 2023)
+    assert coverage.measurement is not None
+    assert f"2023: {words}" in coverage.measurement.note
+    before = result("B.1.15.12", 2019)
+    assert before.measurement is not None and "2020" in before.measurement.note
+
+
+def test_every_department_must_cooperate_every_year(
+    personas: Personas, ks_staff: Any, partner: Partner
+) -> None:
+    # A programme's activity counts for its department (RKS is of JTI).
+    held(ks_staff, personas, partner, ["RKS"], date(2026, 5, 4))
+    held(ks_staff, personas, partner, ["JTE"], date(2026, 6, 1))
+    held(ks_staff, personas, partner, ["AK"], date(2026, 7, 1))
+    departments = result("B.1.15.7")
+    assert departments.measurement is not None
+    assert departments.value == 0 and departments.met is False
+    assert "JTM" in departments.measurement.note
+    rows = evidence("B.1.15.7")
+    assert {code for code, row in rows.items() if row.passed} == {"JTI", "JTE", "JMB"}
+
+    held(ks_staff, personas, partner, ["TM", "TPPU"], date(2026, 8, 1))
+    departments = result("B.1.15.7")
+    assert departments.value == 1 and departments.met is True
+
+
+def test_the_requests_of_the_sop_answer_its_time_standards(
+    personas: Personas, ks_staff: Any, partner: Partner
+) -> None:
+    ticket = held(ks_staff, personas, partner, ["RKS"], date(2026, 5, 4))
+    response = result("B.1.15.14.b")
+    assert response.measurement is not None and response.measurement.denominator == 1
+    assert ticket.reference in evidence("B.1.15.14.b")
+    for code in ("B.1.15.14.a", "B.1.15.14.c"):
+        assert result(code).measurement is not None
