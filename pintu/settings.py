@@ -231,6 +231,16 @@ PINTU_WHATSAPP_TEMPLATE = env.text("PINTU_WHATSAPP_TEMPLATE", "pintu_balasan")
 PINTU_WHATSAPP_TEMPLATE_LANGUAGE = env.text("PINTU_WHATSAPP_TEMPLATE_LANGUAGE", "id")
 PINTU_WHATSAPP_UNIT = env.text("PINTU_WHATSAPP_UNIT", "UPT-SI")  # the unit its number serves
 
+# Where people reach Pintu, for the links that leave it by e-mail, WhatsApp or on paper
+# (a one-time account link, the page of a grant).
+PINTU_BASE_URL = env.text("PINTU_BASE_URL", "http://127.0.0.1:8000")
+# The digital-service accounts' key (SOP SDM.5.OT.02.02-5068): the key itself, or a file
+# holding it; never the database (pintu.vault.keys). Access reviews come every
+# PINTU_VAULT_REVIEW_MONTHS months (a semester by default).
+PINTU_VAULT_KEY = env.text("PINTU_VAULT_KEY", "")
+PINTU_VAULT_KEY_FILE = env.text("PINTU_VAULT_KEY_FILE", "")
+PINTU_VAULT_REVIEW_MONTHS = env.number("PINTU_VAULT_REVIEW_MONTHS", 6, minimum=1)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Production hardening; every switch can be turned off behind a TLS-terminating proxy

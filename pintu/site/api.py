@@ -20,6 +20,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from pintu.core.tokens import api_token_verify
 from pintu.desk.api import router as desk_router
+from pintu.vault.api import router as vault_router
 
 
 class BearerToken(HttpBearer):
@@ -61,6 +62,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/tickets", desk_router, tags=["tickets"])
+api.add_router("/vault", vault_router, tags=["vault"])
 
 
 def _messages(error: ValidationError) -> list[dict[str, Any]]:

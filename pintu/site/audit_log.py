@@ -48,6 +48,17 @@ ACTION_WORDS: dict[str, Promise] = {
     "api_token.create": gettext_lazy("API token made"),
     "api_token.revoke": gettext_lazy("API token revoked"),
     "digital_account.register": gettext_lazy("Digital-service account registered"),
+    "digital_account.update": gettext_lazy("Digital-service account changed"),
+    "digital_account.credential": gettext_lazy("Digital-service credential stored"),
+    "digital_account.reveal": gettext_lazy("Digital-service credential viewed"),
+    "digital_account.reveal_refused": gettext_lazy("Digital-service credential refused"),
+    "digital_account.rekey": gettext_lazy("Digital-service credential sealed under a new key"),
+    "access.classify": gettext_lazy("Access request classified"),
+    "access.grant": gettext_lazy("Access granted"),
+    "access.refuse": gettext_lazy("Access refused"),
+    "access.end": gettext_lazy("Access ended"),
+    "access.review_open": gettext_lazy("Access review opened"),
+    "access.review": gettext_lazy("Access reviewed"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a

@@ -10,6 +10,7 @@ from pintu import __version__
 from pintu.core.heartbeat import current_worker_health
 from pintu.desk.access import work_unit_ids
 from pintu.org import access
+from pintu.vault.access import reads_registers
 
 
 def pintu(request: HttpRequest) -> dict[str, Any]:
@@ -25,6 +26,7 @@ def pintu(request: HttpRequest) -> dict[str, Any]:
             if is_admin
             else None
         ),
+        "reads_vault": user is not None and reads_registers(user),
         "is_desk_staff": user is not None
         and (access.can_read_everything(user) or bool(work_unit_ids(user))),
     }

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pintu import __version__
+from pintu.core.downloads import csv_download, xlsx_download
 from pintu.core.heartbeat import current_worker_health
 from pintu.core.selectors import audit_events
 from pintu.desk.access import work_unit_ids
 from pintu.org import access
 from pintu.site.audit_log import EXPORT_WIDTHS, audit_entry, export_header, export_row
-from pintu.site.downloads import csv_download, xlsx_download
 from pintu.site.forms import AuditFilterForm
 
 # Short enough that a page of cards reads on a phone.

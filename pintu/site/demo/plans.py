@@ -42,7 +42,8 @@ WHO = {
     "draf-mou-moa": {"lecturer": 2, "partner": 5},
     "permintaan-mitra": {"partner": 6, "lecturer": 1},
     "pendaftaran-akun": {"lecturer": 4, "outsider": 3},
-    "pemberian-akses": {"lecturer": 5, "outsider": 3},
+    # Access is granted to a person who signs in (SDM.5.OT.02.02-5068 flow b, in Pintu).
+    "pemberian-akses": {"lecturer": 5, "student": 1},
 }
 ONE_DAY = timedelta(days=1)
 

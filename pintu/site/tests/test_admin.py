@@ -14,7 +14,7 @@ from django.utils import translation
 
 from pintu.conftest import Personas
 
-APPS = ("core", "org", "sop", "desk", "outbox", "doors", "site")
+APPS = ("core", "org", "sop", "desk", "outbox", "doors", "vault", "site")
 # Words that Indonesian writes as English does.
 SAME_IN_BOTH = {
     "unit",

@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from pintu.conftest import Personas
+from pintu.core import downloads
 from pintu.core.models import AuditEvent
 from pintu.core.tokens import api_token_create, api_token_revoke
 from pintu.desk import services as desk_services
 from pintu.desk.models import Status
 from pintu.org import services
 from pintu.org.models import Unit
-from pintu.site import downloads
 from pintu.site.audit_log import ACTION_WORDS, change_lines
 from pintu.site.tests.tickets import open_ticket
 
