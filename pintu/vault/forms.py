@@ -121,7 +121,7 @@ def named_in(accounts: QuerySet[DigitalAccount], text: str) -> QuerySet[DigitalA
 
 
 class AccountsChoice(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "vault-choices"})
 
     def label_from_instance(self, obj: DigitalAccount) -> str:
         return f"{obj} ({obj.get_classification_display()})"
