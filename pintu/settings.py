@@ -231,6 +231,15 @@ PINTU_WHATSAPP_TEMPLATE = env.text("PINTU_WHATSAPP_TEMPLATE", "pintu_balasan")
 PINTU_WHATSAPP_TEMPLATE_LANGUAGE = env.text("PINTU_WHATSAPP_TEMPLATE_LANGUAGE", "id")
 PINTU_WHATSAPP_UNIT = env.text("PINTU_WHATSAPP_UNIT", "UPT-SI")  # the unit its number serves
 
+# The directory the campus accounts live in (pintu.doors.ldap): ldap:// with StartTLS
+# (PINTU_LDAP_TLS=off only on loopback) or ldaps://; PINTU_LDAP_CA_FILE trusts a CA of
+# its own instead of the system's.
+PINTU_LDAP_URL = env.text("PINTU_LDAP_URL", "")
+PINTU_LDAP_BIND_DN = env.text("PINTU_LDAP_BIND_DN", "")
+PINTU_LDAP_PASSWORD = env.text("PINTU_LDAP_PASSWORD", "")
+PINTU_LDAP_BASE_DN = env.text("PINTU_LDAP_BASE_DN", "")
+PINTU_LDAP_TLS = env.choice("PINTU_LDAP_TLS", "starttls", ("starttls", "off"))
+PINTU_LDAP_CA_FILE = env.text("PINTU_LDAP_CA_FILE", "")
 # Where people reach Pintu, for the links that leave it by e-mail, WhatsApp or on paper
 # (a one-time account link, the page of a grant).
 PINTU_BASE_URL = env.text("PINTU_BASE_URL", "http://127.0.0.1:8000")
