@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pintu.outbox",
     "pintu.doors",
     "pintu.vault",
+    "pintu.identity",
     "pintu.site",
 ]
 
@@ -240,6 +241,13 @@ PINTU_LDAP_PASSWORD = env.text("PINTU_LDAP_PASSWORD", "")
 PINTU_LDAP_BASE_DN = env.text("PINTU_LDAP_BASE_DN", "")
 PINTU_LDAP_TLS = env.choice("PINTU_LDAP_TLS", "starttls", ("starttls", "off"))
 PINTU_LDAP_CA_FILE = env.text("PINTU_LDAP_CA_FILE", "")
+# Campus accounts (PR.33.8, pintu.identity): the username pattern ({first}, {last}, {f},
+# {l}, {id}, {kind}), how long a one-time link stays open, how long a disabled account
+# stays in ou=people before it is moved aside, and the first uidNumber Pintu gives.
+PINTU_IDENTITY_USERNAME_PATTERN = env.text("PINTU_IDENTITY_USERNAME_PATTERN", "{first}.{last}")
+PINTU_IDENTITY_LINK_HOURS = env.number("PINTU_IDENTITY_LINK_HOURS", 72, minimum=1)
+PINTU_IDENTITY_MOVE_ASIDE_DAYS = env.number("PINTU_IDENTITY_MOVE_ASIDE_DAYS", 180, minimum=0)
+PINTU_IDENTITY_UID_START = env.number("PINTU_IDENTITY_UID_START", 10000, minimum=1000)
 # Where people reach Pintu, for the links that leave it by e-mail, WhatsApp or on paper
 # (a one-time account link, the page of a grant).
 PINTU_BASE_URL = env.text("PINTU_BASE_URL", "http://127.0.0.1:8000")

@@ -122,6 +122,12 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
+def id_number_of(text: str) -> str:
+    """A NIM, NIP or NIK as kept: NIPs are often written in groups ("19850612 200801 1
+    001"), which are one number."""
+    return re.sub(r"\s+", "", text)
+
+
 def phone_number(text: str) -> str:
     """A WhatsApp number in international form without "+": 0812... becomes 62812..."""
     digits = re.sub(r"[^0-9]", "", text)
@@ -134,10 +140,12 @@ def check(table: Sequence[Sequence[str]], *, units: Collection[str]) -> Report:
     """Every row of ``table`` (its first row the header) read and checked: a required
     field missing, a kind, status, unit, e-mail or number that cannot be right, a
     NIM/NIP/NIK given twice. Rows are numbered as in the file."""
-    rows = [list(row) for row in table if any(cell.strip() for cell in row)]
-    if not rows:
+    # Each row with its line in the file, empty lines left out.
+    lines = [(n, list(row)) for n, row in enumerate(table, start=1) if any(c.strip() for c in row)]
+    if not lines:
         return Report((), (Problem(0, "", _("The file is empty.")),))
-    header = [_key(cell) for cell in rows[0]]
+    header_line, titles = lines[0]
+    header = [_key(cell) for cell in titles]
     columns: dict[str, int] = {}
     extra: dict[int, str] = {}
     problems: list[Problem] = []
@@ -145,23 +153,23 @@ def check(table: Sequence[Sequence[str]], *, units: Collection[str]) -> Report:
         known = HEADERS.get(name)
         if known is None:
             if name:
-                extra[index] = rows[0][index].strip()
+                extra[index] = titles[index].strip()
         elif known in columns:
-            problems.append(Problem(1, rows[0][index], _("This column appears twice.")))
+            problems.append(Problem(header_line, titles[index], _("This column appears twice.")))
         else:
             columns[known] = index
     for name in REQUIRED:
         if name not in columns:
-            problems.append(Problem(1, name, _("The column is missing.")))
+            problems.append(Problem(header_line, name, _("The column is missing.")))
     if problems:
         return Report((), tuple(problems))
-    if len(rows) - 1 > MAX_ROWS:
+    if len(lines) - 1 > MAX_ROWS:
         return Report(
             (), (Problem(0, "", _("The file has more than %(n)s rows.") % {"n": MAX_ROWS}),)
         )
     people: list[Person] = []
     first_row: dict[str, int] = {}
-    for number, cells in enumerate(rows[1:], start=2):
+    for number, cells in lines[1:]:
         person, found = _person(number, cells, columns, extra, units)
         problems.extend(found)
         if person is None:
@@ -190,7 +198,7 @@ def _person(
     problems = [
         Problem(number, name, _("Empty; it is required.")) for name in REQUIRED if not value(name)
     ]
-    id_number, email = value("id_number"), value("email").lower()
+    id_number, email = id_number_of(value("id_number")), value("email").lower()
     kind = KINDS.get(_key(value("kind")))
     status = STATUSES.get(_key(value("status")))
     unit = value("unit").upper()

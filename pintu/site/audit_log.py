@@ -59,6 +59,20 @@ ACTION_WORDS: dict[str, Promise] = {
     "access.end": gettext_lazy("Access ended"),
     "access.review_open": gettext_lazy("Access review opened"),
     "access.review": gettext_lazy("Access reviewed"),
+    "master_data.import": gettext_lazy("Master data imported"),
+    "account_request.identify": gettext_lazy("Account request identified"),
+    "campus_account.provision": gettext_lazy("Campus account made"),
+    "campus_account.change": gettext_lazy("Campus account changed"),
+    "campus_account.access": gettext_lazy("Campus account given access to a system"),
+    "campus_account.unlock": gettext_lazy("Campus account unlocked"),
+    "campus_account.force_change": gettext_lazy("Campus account to choose a new password"),
+    "campus_account.schedule_disable": gettext_lazy("Campus account to be disabled"),
+    "campus_account.disable": gettext_lazy("Campus account disabled"),
+    "campus_account.move": gettext_lazy("Campus account moved aside"),
+    "campus_account.signed_in": gettext_lazy("Campus account signed in for the first time"),
+    "handover.issue": gettext_lazy("One-time account link sent"),
+    "handover.password": gettext_lazy("Password set through a one-time link"),
+    "cohort.create": gettext_lazy("Cohort of new students started"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a

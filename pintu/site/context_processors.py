@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from pintu import __version__
 from pintu.core.heartbeat import current_worker_health
 from pintu.desk.access import work_unit_ids
+from pintu.identity.access import reads as reads_identity
 from pintu.org import access
 from pintu.vault.access import reads_registers
 
@@ -27,6 +28,7 @@ def pintu(request: HttpRequest) -> dict[str, Any]:
             else None
         ),
         "reads_vault": user is not None and reads_registers(user),
+        "reads_identity": user is not None and reads_identity(user),
         "is_desk_staff": user is not None
         and (access.can_read_everything(user) or bool(work_unit_ids(user))),
     }

@@ -19,7 +19,7 @@ from ldap3.core import exceptions as ldap_errors
 from ldap3.utils.conv import escape_filter_chars
 from ldap3.utils.dn import escape_rdn
 
-from pintu.outbox.delivery import PermanentFailure
+from pintu.outbox.delivery import PermanentFailure, TemporaryFailure
 
 # The LDAP password policy control (draft-behera-ldap-password-policy): a directory
 # that announces it keeps pwdReset and pwdAccountLockedTime.
@@ -122,7 +122,8 @@ def _leave(conn: Connection, base: str, uid: str, only: Iterable[str] | None = N
 def _required(conn: Connection, base: str, uid: str) -> dict[str, Any]:
     entry = person(conn, base, uid)
     if entry is None:
-        raise PermanentFailure(f"the directory has no entry for {uid}")
+        # Passing: the job that makes the entry may still be waiting for its retry.
+        raise TemporaryFailure(f"the directory has no entry for {uid} (yet)")
     return entry
 
 

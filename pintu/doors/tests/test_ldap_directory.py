@@ -76,7 +76,11 @@ def test_provisioning_makes_the_entry_and_its_groups(directory: SlapdPeer) -> No
     dn = f"uid=siti.aminah,{PEOPLE}"
     assert job.external_id == dn and job.result["created"] is True
     entry = directory.entry(dn)
-    assert entry is not None and entry["employeeNumber"] == ["4321250001"] and entry["uidNumber"] == [10001]
+    assert (
+        entry is not None
+        and entry["employeeNumber"] == ["4321250001"]
+        and entry["uidNumber"] == [10001]
+    )
     assert set(entry["objectClass"]) >= {"inetOrgPerson", "posixAccount"}
     assert "userPassword" not in entry  # staged: nobody can sign in yet
     assert members(directory, "mahasiswa") == ["siti.aminah"] == members(directory, "siakad")
@@ -182,7 +186,11 @@ def test_disabling_keeps_the_entry_but_ends_sign_ins_and_groups_then_it_moves_as
     job = run({"op": "disable", "uid": "siti.aminah"}, "d1")
     assert job.status == Status.SENT and sorted(job.result["left"]) == ["mahasiswa", "siakad"]
     entry = directory.entry(f"uid=siti.aminah,{PEOPLE}")
-    assert entry is not None and entry["loginShell"] == ["/usr/sbin/nologin"] and "userPassword" not in entry
+    assert (
+        entry is not None
+        and entry["loginShell"] == ["/usr/sbin/nologin"]
+        and "userPassword" not in entry
+    )
     assert not directory.bind_as("siti.aminah", "Sandi-1234")
     assert run({"op": "disable", "uid": "siti.aminah"}, "d2").status == Status.SENT  # again: fine
     moved = run({"op": "move_aside", "uid": "siti.aminah"}, "m1")

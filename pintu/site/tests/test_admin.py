@@ -14,7 +14,7 @@ from django.utils import translation
 
 from pintu.conftest import Personas
 
-APPS = ("core", "org", "sop", "desk", "outbox", "doors", "vault", "site")
+APPS = ("core", "org", "sop", "desk", "outbox", "doors", "vault", "identity", "site")
 # Words that Indonesian writes as English does.
 SAME_IN_BOTH = {
     "unit",
@@ -26,6 +26,7 @@ SAME_IN_BOTH = {
     "SOP",
     "KPI",
     "SHA-256",
+    "NIM/NIP/NIK",
 }
 
 

@@ -197,6 +197,11 @@ def test_pr_33_8_services_and_their_targets(shipped: dict[str, Definition]) -> N
     services = {s.key: (s.first_response, s.resolution, s.kpi) for s in shipped["PR.33.8"].services}
     assert services == {
         "akun-kampus": ("15m", "1d", "B.4.6.4.a"),
+        # Pintu's account request kinds (pintu.identity), each answered within 15 minutes.
+        "reset-sandi": ("15m", "4h", "B.4.6.4.a"),
+        "perubahan-akun": ("15m", "1d", "B.4.6.4.a"),
+        "akses-sistem": ("15m", "1d", "B.4.6.4.a"),
+        "penonaktifan-akun": ("15m", "1d", "B.4.6.4.a"),
         "layanan-ringan": ("15m", "3d", "B.4.6.4.b"),
         "instalasi-perangkat-lunak": ("15m", "1d", "B.4.6.4.c"),
         "layanan-berat": ("15m", "1mo", "B.4.6.4.d"),
