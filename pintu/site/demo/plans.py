@@ -29,6 +29,10 @@ STAFF_TYPED = (Door.WALK_IN, Door.PHONE)  # staff type these in
 # Who asks for what: students, lecturers, outside people, partner organisations.
 WHO = {
     "akun-kampus": {"student": 6, "lecturer": 3, "outsider": 3},
+    "reset-sandi": {"student": 5, "lecturer": 3, "outsider": 2},
+    "perubahan-akun": {"lecturer": 3, "student": 2},
+    "akses-sistem": {"lecturer": 4, "student": 3},
+    "penonaktifan-akun": {"student": 3, "outsider": 1},
     "layanan-ringan": {"student": 3, "lecturer": 4, "outsider": 3},
     "instalasi-perangkat-lunak": {"student": 1, "lecturer": 5, "outsider": 2},
     "layanan-berat": {"lecturer": 3, "outsider": 3},

@@ -178,7 +178,8 @@ def test_past_messages_were_sent_then_and_one_question_waits_for_the_worker(
 ) -> None:
     sent = OutboxItem.objects.filter(status=OutboxItem.Status.SENT)
     assert sent.exists() and not sent.filter(created_at__gte=NOW).exists()
-    assert set(sent.values_list("transport", flat=True)) == {"email", "whatsapp"}
+    # The messages, and what the directory was asked for the year's account requests.
+    assert set(sent.values_list("transport", flat=True)) == {"email", "whatsapp", "ldap"}
     (waiting,) = OutboxItem.objects.exclude(status=OutboxItem.Status.SENT)
     assert waiting.transport == "email" and waiting.status == OutboxItem.Status.PENDING
     assert waiting.cause.status == Status.WAITING_REQUESTER
