@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "pintu.doors",
     "pintu.vault",
     "pintu.identity",
+    "pintu.kpi",
     "pintu.site",
 ]
 
@@ -206,6 +207,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = PINTU_ATTACHMENT_MAX_BYTES + 1024 * 1024
 # optionally per target, e.g. PINTU_SLA_WARN_BY_TARGET="15m:50,1mo:80" (percent).
 PINTU_SLA_WARN_FRACTION = env.number("PINTU_SLA_WARN_PERCENT", 0, minimum=0) / 100 or 2 / 3
 PINTU_SLA_WARN_BY_TARGET = env.percent_map("PINTU_SLA_WARN_BY_TARGET")
+# The quality unit, which reads every unit's KPIs and judges their evidence.
+PINTU_QUALITY_UNIT = env.text("PINTU_QUALITY_UNIT", "P4M")
 if PINTU_SLA_WARN_FRACTION > 1:
     raise ImproperlyConfigured("PINTU_SLA_WARN_PERCENT must be at most 100")
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -23,7 +22,7 @@ from pintu.desk.selectors import (
     tickets_visible_to,
     with_sla,
 )
-from pintu.org.models import BusinessCalendar, Unit
+from pintu.org.models import Unit
 from pintu.sop.definition import Service
 from pintu.sop.models import ServiceType, Sop
 
@@ -89,12 +88,6 @@ def offer_get(*, sop_code: str, service_key: str) -> Offer:
     if service_type is None:
         raise Http404
     return Offer(service_type, service_type.definition())
-
-
-def unit_time_zone(unit: Unit) -> ZoneInfo:
-    """The zone the unit's deadlines are read in (its business calendar's)."""
-    name = BusinessCalendar.objects.filter(unit=unit).values_list("time_zone", flat=True).first()
-    return ZoneInfo(name or "Asia/Jakarta")
 
 
 def my_requests(*, viewer: Any, now: datetime, limit: int = 100) -> list[Row]:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pintu.core.moments import stamp
 from pintu.desk.models import Door, Ticket, TicketEvent
 from pintu.org.models import Membership, Role, User
 from pintu.outbox.services import message_queue
+from pintu.sla.calendars import zone_for_unit
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,8 @@ def _subject(ticket: Ticket, kind: str, deadline: str) -> str:
 
 
 def _body(ticket: Ticket, deadline: str, due: datetime) -> str:
-    local = timezone.localtime(due)
     return _("%(reference)s (%(unit)s) is due %(due)s.") % {
         "reference": ticket.reference,
         "unit": ticket.unit.code,
-        "due": local.strftime("%Y-%m-%d %H:%M %Z"),
+        "due": stamp(due, zone_for_unit(ticket.unit)),
     }

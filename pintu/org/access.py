@@ -13,15 +13,25 @@ from pintu.org.models import Role, Unit
 _CACHE = "_pintu_memberships"
 
 
-def memberships(user: Any) -> frozenset[tuple[str, int | None]]:
-    """The (role, unit id) pairs a user holds; unit id is None for institution roles."""
+def _held(user: Any) -> frozenset[tuple[str, int | None, str | None]]:
+    """(role, unit id, unit code) of every membership, read once per user object."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, _CACHE, None)
     if cached is None:
-        cached = frozenset(user.memberships.values_list("role", "unit_id"))
+        cached = frozenset(user.memberships.values_list("role", "unit_id", "unit__code"))
         setattr(user, _CACHE, cached)
     return cached
+
+
+def memberships(user: Any) -> frozenset[tuple[str, int | None]]:
+    """The (role, unit id) pairs a user holds; unit id is None for institution roles."""
+    return frozenset((role, unit_id) for role, unit_id, _ in _held(user))
+
+
+def roles_in(user: Any, unit_code: str) -> frozenset[str]:
+    """The roles a user holds in the unit with code ``unit_code``."""
+    return frozenset(role for role, _, code in _held(user) if code == unit_code)
 
 
 def forget(user: Any) -> None:

@@ -20,6 +20,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from pintu.core.tokens import api_token_verify
 from pintu.desk.api import router as desk_router
+from pintu.kpi.api import router as kpi_router
 from pintu.vault.api import router as vault_router
 
 
@@ -63,6 +64,7 @@ api = NinjaAPI(
 )
 api.add_router("/tickets", desk_router, tags=["tickets"])
 api.add_router("/vault", vault_router, tags=["vault"])
+api.add_router("/kpi", kpi_router, tags=["kpi"])
 
 
 def _messages(error: ValidationError) -> list[dict[str, Any]]:

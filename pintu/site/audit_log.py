@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pintu.core.models import AuditEvent
+from pintu.core.moments import stamp
 from pintu.desk.views.history import ACTION_WORDS as TICKET_ACTION_WORDS
 from pintu.desk.views.history import HISTORY_WORDS
-from pintu.site.words import timestamp_words
 
 ACTION_WORDS: dict[str, Promise] = {
     # A ticket's own history already names its actions.
@@ -73,6 +73,11 @@ ACTION_WORDS: dict[str, Promise] = {
     "handover.issue": gettext_lazy("One-time account link sent"),
     "handover.password": gettext_lazy("Password set through a one-time link"),
     "cohort.create": gettext_lazy("Cohort of new students started"),
+    "kpi.evidence_upload": gettext_lazy("KPI evidence uploaded"),
+    "kpi.evidence_judge": gettext_lazy("KPI evidence judged"),
+    "kpi.evaluation_record": gettext_lazy("Service evaluation recorded"),
+    "kpi.finding_add": gettext_lazy("Evaluation finding added"),
+    "kpi.finding_done": gettext_lazy("Follow-up of a finding done"),
 }
 
 # Keys the services write that are not a field of the object (or a field without a
@@ -111,7 +116,7 @@ def action_words(action: str) -> str:
 def audit_entry(event: AuditEvent) -> AuditEntry:
     return AuditEntry(
         event=event,
-        when=timestamp_words(event.at, timezone.get_current_timezone()),
+        when=stamp(event.at, timezone.get_current_timezone()),
         who=str(event.actor) if event.actor else _("system"),
         what=action_words(event.action),
         changes=change_lines(event),
@@ -172,7 +177,7 @@ def value_words(value: Any, field: Any = None) -> str:
         if moment is not None:
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
-            return timestamp_words(moment, timezone.get_current_timezone())
+            return stamp(moment, timezone.get_current_timezone())
     return str(value)
 
 

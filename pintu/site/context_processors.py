@@ -10,6 +10,7 @@ from pintu import __version__
 from pintu.core.heartbeat import current_worker_health
 from pintu.desk.access import work_unit_ids
 from pintu.identity.access import reads as reads_identity
+from pintu.kpi.access import sees_dashboards
 from pintu.org import access
 from pintu.vault.access import reads_registers
 
@@ -31,4 +32,5 @@ def pintu(request: HttpRequest) -> dict[str, Any]:
         "reads_identity": user is not None and reads_identity(user),
         "is_desk_staff": user is not None
         and (access.can_read_everything(user) or bool(work_unit_ids(user))),
+        "sees_kpi": user is not None and user.is_authenticated and sees_dashboards(user),
     }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("pintu.doors.urls")),
     path("", include("pintu.vault.views")),
     path("", include("pintu.identity.views")),
+    path("", include("pintu.kpi.views")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

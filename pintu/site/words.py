@@ -1,4 +1,5 @@
-"""Lengths of time and moments as people read them, in the language of the page.
+"""Lengths of time as people read them, in the language of the page (moments are
+``pintu.core.moments``'s).
 
 Pure: no ORM, no clock. A length of time is said with the phrases the portal promises
 its times in (``pintu.desk.promises``), so "15 menit" reads the same on every page.
@@ -7,10 +8,7 @@ its times in (``pintu.desk.promises``), so "15 menit" reads the same on every pa
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, tzinfo
-
-from django.utils import dateformat
-from django.utils.translation import gettext as _
+from datetime import timedelta
 
 from pintu.desk.promises import target_words
 
@@ -27,15 +25,3 @@ def timedelta_words(delta: timedelta) -> str:
         if amount:
             parts.append(target_words(f"{amount}{unit}", clock="calendar"))
     return " ".join(parts)
-
-
-def timestamp_words(moment: datetime, tz: tzinfo) -> str:
-    """A recorded moment, short and always alike, with its zone: "1 Des 2026 10.58 WIB"
-    (month names from Django's own catalogue)."""
-    local = moment.astimezone(tz)
-    return _("%(date)s %(hour)s:%(minute)s %(zone)s") % {
-        "date": dateformat.format(local, "j M Y"),
-        "hour": f"{local.hour:02d}",
-        "minute": f"{local.minute:02d}",
-        "zone": local.tzname(),
-    }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 from pintu.org.models import Unit
 from pintu.org.selectors import non_working_dates, working_hours
@@ -30,9 +31,22 @@ def calendar_for_unit(unit: Unit, years: Iterable[int]) -> WorkingCalendar:
     )
 
 
+_zones: dict[int, ZoneInfo] = {}
+
+
+def zone_for_unit(unit: Unit) -> ZoneInfo:
+    """The time zone the unit's moments are read in (its business calendar's), kept
+    like the calendars until calendar data changes."""
+    zone = _zones.get(unit.pk)
+    if zone is None:
+        zone = _zones[unit.pk] = ZoneInfo(working_hours(unit)[0])
+    return zone
+
+
 def calendar_data_changed(**_: object) -> None:
-    """Forget every shared calendar (connected to saves of calendar data)."""
+    """Forget every shared calendar and zone (connected to saves of calendar data)."""
     _shared.clear()
+    _zones.clear()
 
 
 def _load(unit: Unit, first_year: int, end_year: int) -> WorkingCalendar:

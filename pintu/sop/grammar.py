@@ -28,7 +28,8 @@ TargetKind = Literal["presence", "share", "count"]
 class MeasureSpec:
     doc: str  # what the measure computes, in one line
     target: TargetKind  # the kind of target it is compared with
-    # Parameter name -> "duration", "text", or the tuple of allowed values. All required.
+    # Parameter name -> "duration", "text", "texts" (a list of text), or the tuple of
+    # allowed values. All required.
     params: dict[str, str | tuple[str, ...]]
 
 
@@ -56,11 +57,18 @@ KNOWN_MEASURES: dict[str, MeasureSpec] = {
         "share",
         {"within": "duration"},
     ),
-    # B.1.8.16.a-d, B.1.8.17.a-b, B.1.8.18, B.4.6.1, B.4.6.2, B.4.10.1, B.4.10.2
+    # B.1.8.16.a-d, B.1.8.17.a-b, B.4.6.1, B.4.6.2, B.4.10.1, B.4.10.2
     "evidence_present": MeasureSpec(
-        "Whether the document named by `evidence` is on file for the year.",
+        "Whether the document named by `evidence` is on file for the year, judged valid.",
         "presence",
         {"evidence": "text"},
+    ),
+    # B.1.8.18: a list of named systems, each of which must be shown to be there.
+    "checklist_present": MeasureSpec(
+        "Share of the `items` named by the KPI for which evidence is on file for the year, "
+        "judged valid.",
+        "share",
+        {"evidence": "text", "items": "texts"},
     ),
     # B.1.8.16.e, B.1.8.17.c
     "services_evaluated": MeasureSpec(

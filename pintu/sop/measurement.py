@@ -4,14 +4,14 @@ Pure: no ORM. A measure (named in an SOP's ``kpis[].measure``, see
 ``pintu.sop.grammar.KNOWN_MEASURES``) is a pair of functions registered under that name:
 a **selector** that reads the records of a unit and a period (aggregating in SQL) and
 hands back plain rows, and a pure **compute** that turns those rows into a
-``Measurement``. The desk's measures live in ``pintu.kpi``; a unit module declares its
+``Measurement``. The desk's measures live in the KPI engine (pintu/kpi); a unit module declares its
 own in its ``measures.py`` as ``MEASURES = {"name": Measure(select=..., compute=...)}``,
 which the KPI engine finds by name (a module never imports the engine).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -77,8 +77,15 @@ class Measure:
     """A measure as the engine calls it: ``select`` reads (ORM, SQL aggregates), then
     ``compute`` calculates (pure). ``kind`` says how its value is read: a share (a
     percentage of what was counted), a count, or presence (1 when the evidence is on
-    file)."""
+    file).
+
+    Where the records behind a figure are many (every request of a year), ``select``
+    hands ``compute`` aggregate rows only, and ``evidence`` lists the records one by one
+    when someone asks for them; where they are few, ``compute`` puts them in the
+    ``Measurement`` itself and ``evidence`` is left out."""
 
     select: Callable[..., Rows]  # (*, unit, period, params, now) -> rows
     compute: Callable[..., Measurement]  # (rows, *, period, params, now) -> Measurement
     kind: str = "share"
+    # (*, unit, period, params, now) -> the records, counted or not, passed or not
+    evidence: Callable[..., Iterable[Evidence]] | None = None

@@ -347,6 +347,8 @@ class _Parser(NodeReader):
                 params[param] = self.duration(given[param], where)
             elif kind == "text":
                 params[param] = self.text(given[param], where)
+            elif kind == "texts":
+                params[param] = list(self.texts(given[param], where, non_empty=True))
             else:
                 params[param] = self.choice(given[param], where, tuple(kind), "")
         return Measure(name=name, params=params)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 
 from pintu.core.audit import audit_record
@@ -41,8 +41,13 @@ class _Source:
 
 
 def definition_read(*, path: Path) -> Definition:
-    """Validate one file against the schema and the units that exist; load nothing."""
-    return _read(path, _unit_codes()).definition
+    """Validate one file against the schema and the units that exist; load nothing.
+    Without a database yet (before ``pintu migrate``) the unit is not checked."""
+    try:
+        units: Collection[str] | None = _unit_codes()
+    except DatabaseError:
+        units = None
+    return _read(path, units).definition
 
 
 def definition_files(directory: Path) -> list[Path]:
@@ -74,7 +79,7 @@ def _unit_codes() -> set[str]:
     return set(Unit.objects.values_list("code", flat=True))
 
 
-def _read(path: Path, known_units: Collection[str]) -> _Source:
+def _read(path: Path, known_units: Collection[str] | None) -> _Source:
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")

@@ -82,7 +82,8 @@ def test_production_settings_pass_check_deploy(tmp_path: Path) -> None:
         PINTU_ALLOWED_HOSTS="pintu.example.ac.id",
     )
     assert result.returncode == 0, result.stderr + result.stdout
-    assert "no issues" in result.stdout
+    # Only notes may remain (a KPI whose module has not landed is noted, pintu.I301).
+    assert "(security." not in result.stdout + result.stderr
 
 
 def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from pintu.desk.services.common import (
     snapshot,
 )
 from pintu.desk.services.notify import Purpose, to_requester
+from pintu.desk.services.steps import steps_done_by_requester
 from pintu.desk.services.tickets import ticket_set_status
 from pintu.desk.services.uploads import Upload, article_attach
 from pintu.org.models import User
@@ -122,6 +123,7 @@ def ticket_requester_message(
     )
     article_attach(article, uploads)
     audit(author, "ticket.message", ticket, None, {"article": article.pk, "door": door})
+    steps_done_by_requester(ticket, author, now)
     if ticket.status in (Status.WAITING_REQUESTER, Status.RESOLVED):
         ticket_set_status(
             actor=author, ticket=ticket, status=Status.OPEN, now=now, by_requester=True

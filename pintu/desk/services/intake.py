@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pintu.core.moments import stamp
 from pintu.desk import access
 from pintu.desk.models import Article, Contact, Door, ReferenceCounter, Status, Ticket
 from pintu.desk.services.common import (
@@ -36,6 +37,7 @@ from pintu.desk.services.steps import steps_create
 from pintu.desk.services.tickets import clean_fields
 from pintu.desk.services.uploads import Upload, article_attach
 from pintu.org.models import Unit, User
+from pintu.sla.calendars import zone_for_unit
 from pintu.sop.models import ServiceType
 
 
@@ -258,7 +260,7 @@ def _answered_in_person(actor: Any, ticket: Ticket, answered_at: datetime, now: 
         author=actor,
         author_name=str(actor),
         body=_("Answered in person on %(when)s.")
-        % {"when": timezone.localtime(answered_at).strftime("%Y-%m-%d %H:%M %Z")},
+        % {"when": stamp(answered_at, zone_for_unit(ticket.unit))},
         created_at=answered_at,
     )
     audit(

@@ -9,15 +9,16 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pintu.core.moments import stamp
 from pintu.desk import access
 from pintu.desk.channels import reply_channel
 from pintu.desk.models import Article, Door, Ticket
 from pintu.org.models import User
 from pintu.outbox.models import OutboxItem
 from pintu.outbox.services import item_retry, message_queue
+from pintu.sla.calendars import zone_for_unit
 
 Purpose = OutboxItem.Purpose
 
@@ -50,13 +51,14 @@ def acknowledge(ticket: Ticket, now: datetime) -> None:
         return
     if not ticket.service_type.definition().acknowledge or not reply_channel(ticket, now).sends:
         return
+    zone = zone_for_unit(ticket.unit)
     body = _(
         "We have received your request. Its number is %(reference)s.\n"
         "We will respond by %(first_response)s and aim to complete it by %(resolution)s."
     ) % {
         "reference": ticket.reference,
-        "first_response": local_words(ticket.first_response_due_at),
-        "resolution": local_words(ticket.resolution_due_at),
+        "first_response": stamp(ticket.first_response_due_at, zone),
+        "resolution": stamp(ticket.resolution_due_at, zone),
     }
     article = Article.objects.create(
         ticket=ticket,
@@ -67,10 +69,6 @@ def acknowledge(ticket: Ticket, now: datetime) -> None:
         created_at=now,
     )
     to_requester(ticket, purpose=Purpose.ACKNOWLEDGEMENT, body=body, now=now, article=article)
-
-
-def local_words(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def ask_for_rating(ticket: Ticket, now: datetime) -> None:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pintu.desk import access
-from pintu.desk.models import DONE_STATUSES, PAUSED_STATUSES, Pause, Status, Ticket
+from pintu.desk.models import DONE_STATUSES, PAUSED_STATUSES, Pause, Status, Step, Ticket
 from pintu.desk.services.common import (
     DEADLINE_FIELDS,
     audit,
@@ -23,7 +23,6 @@ from pintu.desk.services.common import (
     snapshot,
 )
 from pintu.desk.services.notify import ask_for_rating
-from pintu.desk.services.steps import steps_close_open
 from pintu.org.models import User
 from pintu.sop.definition import Field
 from pintu.sop.models import ServiceType
@@ -54,6 +53,13 @@ def field_value(field: Field, value: Any, *, check: bool = True) -> Any:
             % {"label": field.label, "choices": ", ".join(field.choices)}
         )
     return value
+
+
+def steps_close_open(ticket: Ticket, now: datetime) -> None:
+    """Steps nobody took when the ticket is resolved are marked not taken."""
+    ticket.steps.filter(state__in=[Step.State.PENDING, Step.State.ACTIVE]).update(
+        state=Step.State.SKIPPED
+    )
 
 
 ALLOWED_MOVES: dict[str, set[str]] = {

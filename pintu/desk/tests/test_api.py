@@ -441,7 +441,8 @@ def test_the_openapi_document_lists_the_paths_and_the_ticket_schema(db) -> None:
     response = Client().get(f"{API}/openapi.json")
     assert response.status_code == 200
     document = response.json()
-    assert set(document["paths"]) == {
+    tickets = {path for path in document["paths"] if path.startswith(f"{API}/tickets")}
+    assert tickets == {
         f"{API}/tickets",
         f"{API}/tickets/{{reference}}",
         f"{API}/tickets/{{reference}}/articles",

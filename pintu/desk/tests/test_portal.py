@@ -313,7 +313,7 @@ def test_every_service_in_the_catalogue_has_a_form(sops: None, personas: Persona
     client = client_for(personas.requester)
     html = client.get(reverse("portal-home")).content.decode()
     links = [part.split('"', 1)[0] for part in html.split('<h3><a href="')[1:]]
-    assert len(links) == 19  # 2 + 11 + 2 + 2 + 2 services in the five SOPs
+    assert len(links) == 20  # 2 + 11 + 3 + 2 + 2 services in the five SOPs
     for link in links:
         assert client.get(link).status_code == 200, link
 

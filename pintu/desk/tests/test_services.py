@@ -382,7 +382,7 @@ def test_an_email_request_is_acknowledged_but_that_is_no_first_response(sops, pe
         now=wib(2026, 11, 25, 15, 55),
     ).ticket
     ack = ticket.articles.get(kind=Article.Kind.ACKNOWLEDGEMENT)
-    assert ticket.reference in ack.body and "2026-11-26 07:40" in ack.body
+    assert ticket.reference in ack.body and "26 Nov 2026 07.40 WIB" in ack.body
     message = OutboxItem.objects.get(purpose="ack")
     assert (message.recipient, message.transport) == ("tamu@example.ac.id", Door.EMAIL)
     ticket.refresh_from_db()

@@ -8,14 +8,16 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from pintu.org.models import User
+from pintu.org.models import Unit, User
+from pintu.sla.calendars import zone_for_unit
 from pintu.sla.clock import SlaState
 
 SLA_WORDS = {
@@ -64,6 +66,14 @@ def minutes_words(minutes: int | None) -> str:
     if not rest:
         return _("%(h)s h") % {"h": hours}
     return _("%(h)s h %(m)s min") % {"h": hours, "m": rest}
+
+
+def render_for_unit(
+    request: HttpRequest, template: str, context: dict[str, Any], unit: Unit
+) -> HttpResponse:
+    """A page of ``unit``'s work, its moments in the unit's time zone."""
+    with timezone.override(zone_for_unit(unit)):
+        return render(request, template, context)
 
 
 def signed_in(request: HttpRequest) -> User:

@@ -21,10 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pintu.desk import access, portal_selectors, promises, selectors, services
 from pintu.desk.models import DONE_STATUSES, Door, Ticket
 from pintu.desk.portal_forms import RatingForm, ReplyForm, RequestForm
-from pintu.desk.views.common import STARS
+from pintu.desk.views.common import STARS, render_for_unit
 from pintu.org import selectors as org_selectors
 from pintu.org.hours import week_words
 from pintu.org.models import Unit
+from pintu.sla.calendars import zone_for_unit
 from pintu.sla.clock import SlaState
 from pintu.sop.models import ServiceType
 
@@ -72,7 +73,7 @@ class Due:
 
 
 def _due(ticket: Ticket) -> Due:
-    zone = portal_selectors.unit_time_zone(ticket.unit)
+    zone = zone_for_unit(ticket.unit)
     return Due(
         first_response=promises.moment_words(ticket.first_response_due_at, zone),
         resolution=promises.moment_words(ticket.resolution_due_at, zone),
@@ -166,7 +167,7 @@ def request_form(request: HttpRequest, sop_code: str, service_key: str) -> HttpR
 def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = selectors.ticket_get(viewer=request.user, reference=reference)
     context = {"ticket": ticket, "promise": _promise(ticket.service_type), "due": _due(ticket)}
-    return render(request, "desk/portal/confirmation.html", context)
+    return render_for_unit(request, "desk/portal/confirmation.html", context, ticket.unit)
 
 
 @require_GET
@@ -212,7 +213,7 @@ def _ticket_page(
     context = _ticket_context(request, ticket)
     context["reply_form"] = reply_form or ReplyForm()
     context["rating_form"] = rating_form or RatingForm()
-    return render(request, "desk/portal/ticket.html", context)
+    return render_for_unit(request, "desk/portal/ticket.html", context, ticket.unit)
 
 
 @require_GET
@@ -234,7 +235,7 @@ def conversation(request: HttpRequest, reference: str) -> HttpResponse:
     context = _ticket_context(request, ticket)
     context["status_changed"] = seen.partition("-")[2] != ticket.status
     context["rating_form"] = RatingForm()
-    return render(request, "desk/portal/_live.html", context)
+    return render_for_unit(request, "desk/portal/_live.html", context, ticket.unit)
 
 
 @require_POST

@@ -32,6 +32,7 @@ from pintu.desk.views.common import (
     error_text,
     errors_text,
     js_words,
+    render_for_unit,
     safe_next,
     signed_in,
 )
@@ -130,7 +131,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             "words": js_words(),
         }
     )
-    return render(request, "desk/staff/queue.html", context)
+    return render_for_unit(request, "desk/staff/queue.html", context, unit)
 
 
 @require_GET
@@ -139,7 +140,8 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         # The session ended: reload the page, which leads to the sign-in form.
         return HttpResponse(headers={"HX-Refresh": "true"})
-    return render(request, "desk/staff/_rows.html", _queue_context(request))
+    context = _queue_context(request)
+    return render_for_unit(request, "desk/staff/_rows.html", context, context["unit"])
 
 
 def _bulk(request: HttpRequest, form: BulkForm, selected: list[Any]) -> str:

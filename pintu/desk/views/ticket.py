@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +43,7 @@ from pintu.desk.views.common import (
     error_text,
     js_words,
     minutes_words,
+    render_for_unit,
     signed_in,
 )
 from pintu.desk.views.history import history
@@ -170,7 +171,7 @@ def _ticket_page(
                 context["action_form"] = bound.get("action") or bound_form(
                     context["step_action"], active.step
                 )
-    return render(request, "desk/staff/ticket.html", context)
+    return render_for_unit(request, "desk/staff/ticket.html", context, ticket.unit)
 
 
 def _step_action(ticket: Ticket, step: Step) -> StepAction | None:

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pintu.desk import access as desk_access
@@ -25,6 +26,17 @@ from pintu.doors.email.ingest import inbound_retry
 from pintu.doors.models import InboundMessage
 from pintu.org import access as org_access
 from pintu.org.models import Unit
+
+# Why a mail is in quarantine, in words (``InboundMessage.reason``); the error under it
+# stays as the parser or the server wrote it.
+REASON_WORDS = {
+    "no unit": gettext_lazy("no unit owns the address"),
+    "no service": gettext_lazy("the unit has no SOP loaded"),
+    "unparseable": gettext_lazy("not an e-mail message"),
+    "error": gettext_lazy("processing failed"),
+}
+# Reasons whose error text is a program's own (in English), not one of ours.
+TECHNICAL = {"unparseable", "error"}
 
 
 @login_required
@@ -41,7 +53,11 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(quarantined, 50).get_page(request.GET.get("page"))
     units = Unit.objects.filter(is_active=True).only("code", "name")
-    return render(request, "doors/quarantine.html", {"page": page, "units": units})
+    rows = [
+        (message, REASON_WORDS.get(message.reason, message.reason), message.reason in TECHNICAL)
+        for message in page
+    ]
+    return render(request, "doors/quarantine.html", {"page": page, "rows": rows, "units": units})
 
 
 @login_required

@@ -58,7 +58,7 @@ def test_admins_see_each_quarantined_mail_with_its_error(
         assert reverse("doors-inbound-raw", args=[message.pk]) in html
         assert reverse("doors-inbound-retry", args=[message.pk]) in html
         assert message.received_at.astimezone().strftime("%Y") in html
-    assert "no unit" in html and "unparseable" in html
+    assert "no unit owns the address" in html and "not an e-mail message" in html
     assert "nobody@example.org" in html  # the error says which address no unit owns
     # Only a mail that found no unit offers the choice of unit.
     assert html.count('name="unit"') == 1

@@ -621,12 +621,12 @@ ACCOUNT_LIST = Words(
             "Pendaftaran akun {digital} untuk perkuliahan",
             "Mohon akun {digital} berikut dicatat ke dalam daftar akun layanan digital "
             "Sub Bagian Administrasi Akademik.",
-            {"layanan": "{digital}", "akun": "akademik.{code}@demo.pintu.test"},
+            {"layanan": "{digital}", "akun": "akademik.{code}.{number}@demo.pintu.test"},
         ),
         Case(
             "Pencatatan akun {digital} baru",
             "Kami baru membuat akun {digital} untuk kelas taruna tingkat II. Mohon dicatat.",
-            {"layanan": "{digital}", "akun": "taruna2.{code}@demo.pintu.test"},
+            {"layanan": "{digital}", "akun": "taruna2.{code}.{number}@demo.pintu.test"},
         ),
     ),
     questions=(),
@@ -671,6 +671,44 @@ ACCOUNT_ACCESS = Words(
     ),
 )
 
+BUSINESS_DOCUMENT = Words(
+    cases=(
+        Case(
+            "Permintaan SOP layanan e-Learning",
+            "Untuk persiapan akreditasi program studi, mohon dikirimkan SOP terbaru yang "
+            "mengatur layanan e-Learning beserta formulirnya.",
+            {
+                "dokumen": "SOP layanan media pembelajaran digital",
+                "keperluan": "Bahan borang akreditasi Jurusan {department}.",
+            },
+        ),
+        Case(
+            "Mohon formulir evaluasi layanan",
+            "Kami di Jurusan {department} membutuhkan formulir evaluasi layanan yang dipakai "
+            "P4M untuk rapat tinjauan manajemen.",
+            {
+                "dokumen": "Formulir evaluasi layanan",
+                "keperluan": "Rapat tinjauan manajemen semester {semester}.",
+            },
+        ),
+        Case(
+            "Manual mutu versi terbaru",
+            "Mohon tautan manual mutu versi terbaru; versi yang kami punya tahun lalu.",
+            {
+                "dokumen": "Manual mutu",
+                "keperluan": "Pembaruan dokumen di Jurusan {department}.",
+            },
+        ),
+    ),
+    questions=("Dokumen ini untuk keperluan internal atau untuk pihak luar?",),
+    answers=("Untuk keperluan internal jurusan. Terima kasih.",),
+    solutions=(
+        "Dokumen yang diminta sudah kami kirimkan; versi terkendali ada di laman P4M.",
+        "Tautan ke dokumen terbaru sudah kami kirim. Mohon tidak dicetak tanpa cap kendali.",
+    ),
+    notes=("Pastikan yang dikirim versi terkendali terakhir.",),
+)
+
 WORDS = {
     "akun-kampus": ACCOUNT,
     "layanan-ringan": LIGHT_WORK,
@@ -681,6 +719,7 @@ WORDS = {
     "sosialisasi-fitur": FEATURE_NEWS,
     "perubahan-data-mata-kuliah": COURSE_DATA,
     "publikasi-pengumuman": ANNOUNCEMENT,
+    "dokumen-proses-bisnis": BUSINESS_DOCUMENT,
     "publikasi-konten": CONTENT,
     "pengembangan-media": MEDIA_PLAN,
     "draf-mou-moa": AGREEMENT,

@@ -32,6 +32,7 @@ DEMO_PEOPLE = (
     DemoPerson("staf-p4m", "Staf P4M", Role.STAFF, "P4M"),
     DemoPerson("subkoor-humas", "Sub Koordinator Humas dan Kerjasama", Role.SUPERVISOR, "PHK"),
     DemoPerson("staf-humas", "Staf Humas dan Kerjasama", Role.STAFF, "PHK"),
+    DemoPerson("kepala-kerjasama", "Kepala Unit Kerjasama", Role.HEAD, "KS"),
     DemoPerson("staf-kerjasama", "Staf Unit Kerjasama", Role.STAFF, "KS"),
     DemoPerson("staf-baa", "Penanggung Jawab Akun Digital", Role.STAFF, "BAA"),
     DemoPerson("dosen", "Dosen Teknik Informatika", Role.REQUESTER, "JTI", "6281200000001"),

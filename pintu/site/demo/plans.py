@@ -41,6 +41,7 @@ WHO = {
     "sosialisasi-fitur": {"lecturer": 3, "outsider": 2},
     "perubahan-data-mata-kuliah": {"lecturer": 6, "outsider": 1},
     "publikasi-pengumuman": {"lecturer": 6, "outsider": 1},
+    "dokumen-proses-bisnis": {"lecturer": 5, "outsider": 1},
     "publikasi-konten": {"lecturer": 4, "student": 1, "outsider": 2, "partner": 1},
     "pengembangan-media": {"lecturer": 3, "outsider": 2},
     "draf-mou-moa": {"lecturer": 2, "partner": 5},

@@ -1,6 +1,7 @@
 """`pintu seed demo`: the demo people, the holidays of the year shown and a closure, a
-year of requests in the five units filed through the desk's services, and the requests
-that arrive in the first minutes of the run.
+year of requests in the five units filed through the desk's services, the requests
+that arrive in the first minutes of the run, and the year's quality records (evidence
+documents, service evaluations).
 
 The year is made once: a second run keeps it and adds nothing (the live arrivals, written
 in the same transaction, mark it as made). The same seed and the same moment of seeding
@@ -28,6 +29,7 @@ from pintu.site.demo import identity, people, vault
 from pintu.site.demo.arrivals import arrivals_schedule
 from pintu.site.demo.filing import Filing
 from pintu.site.demo.plans import Offer, Plan, Pools, Requester
+from pintu.site.demo.quality import quality_seed
 from pintu.site.demo.scenes import SCENES, Scenes
 from pintu.site.demo.year import Year
 from pintu.site.models import DemoArrival
@@ -61,7 +63,7 @@ def _calendar_and_closure(now: datetime, days: int) -> None:
             unit=Unit.objects.get(code="UPT-SI"),
             start_date=date(year, 12, 31),
             end_date=date(year, 12, 31),
-            reason="Demo: server room maintenance (UPT-SI closed)",
+            reason="Demo: pemeliharaan ruang server (UPT-SI tutup)",
         )
 
 
@@ -164,4 +166,5 @@ def seed_demo(
                 progress(f"demo: {done}/{len(plans)} requests ({100 * done // len(plans)}%)")
         vault.year_end(now=now)
         arrivals = arrivals_schedule(now)
+    quality_seed(now)
     return DemoResult(made_people, True, len(plans), arrivals, time.monotonic() - started)

@@ -77,6 +77,7 @@ SERVICES = {
     "sosialisasi-fitur": 1,
     "perubahan-data-mata-kuliah": 3,
     "publikasi-pengumuman": 2,
+    "dokumen-proses-bisnis": 1,
     "publikasi-konten": 4,
     "pengembangan-media": 1,
     "draf-mou-moa": 2,
@@ -378,9 +379,11 @@ class Year(Composer):
         door: str,
     ) -> float:
         """The wait and its end; the requester's own steps (answering, confirming) are
-        done by the answer. Returns the clock at the last step done."""
+        done by the answer (staff record them when the answer came by telephone).
+        Returns the clock at the last step done."""
         text = WORDS[life.offer.key]
         paused_at, resumed_at = life.clock.at(pause.at), life.clock.resumed()
+        by_staff = True  # whether staff record the requester's steps
         if pause.status == Status.WAITING_THIRD_PARTY:
             life.note(paused_at, text.waits)
             life.events.append(Move(paused_at, life.staff, pause.status))
@@ -395,10 +398,13 @@ class Year(Composer):
                 life.note(resumed_at, words.RESUMED_NOTES)
             else:
                 life.events.append(Message(resumed_at, life.say(text.answers)))
+                by_staff = False
         cursor = max(first, pause.at)
         while remaining and remaining[0][0].actor in life.offer.requester_roles:
             activity, way = remaining.pop(0)
             cursor += 1
+            if not by_staff:
+                continue  # the requester's message did it
             life.step(life.clock.at(cursor), activity, way)
         return cursor
 

@@ -85,7 +85,7 @@ def test_the_banner_names_the_last_beat_even_after_a_clean_stop(
     heartbeat_stop(worker_id="laptop-4242", now=at)
     client.force_login(personas.admin)
     body = client.get(reverse("sop-catalogue")).content.decode()
-    assert f"{BANNER} 24 Nov 2026 09:15" in body
+    assert f"{BANNER} 24 Nov 2026 09.15" in body
 
 
 @pytest.mark.django_db

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from pintu.site.words import timedelta_words, timestamp_words
+from pintu.core.moments import stamp
+from pintu.site.words import timedelta_words
 
 
 @pytest.mark.parametrize(
@@ -35,7 +36,7 @@ def test_a_length_of_time_in_words(delta: timedelta, indonesian: str, english: s
 def test_a_moment_in_words_in_the_local_zone() -> None:
     moment = datetime(2026, 12, 1, 3, 58, 40, tzinfo=UTC)
     with translation.override("id"):
-        assert timestamp_words(moment, ZoneInfo("Asia/Jakarta")) == "1 Des 2026 10.58 WIB"
-        assert timestamp_words(moment, ZoneInfo("Asia/Makassar")) == "1 Des 2026 11.58 WITA"
+        assert stamp(moment, ZoneInfo("Asia/Jakarta")) == "1 Des 2026 10.58 WIB"
+        assert stamp(moment, ZoneInfo("Asia/Makassar")) == "1 Des 2026 11.58 WITA"
     with translation.override("en"):
-        assert timestamp_words(moment, ZoneInfo("Asia/Jakarta")) == "1 Dec 2026 10:58 WIB"
+        assert stamp(moment, ZoneInfo("Asia/Jakarta")) == "1 Dec 2026 10:58 WIB"

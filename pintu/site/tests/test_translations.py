@@ -1,0 +1,276 @@
+"""Every page reads in Indonesian: each one is rendered in the default language, and a
+string it asks the catalogue for that has no Indonesian text, or English words that were
+never marked for translation, fail the test with the page that shows them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.translation import trans_real
+
+from pintu.conftest import Personas, fields_for, make_user, service
+from pintu.desk import services
+from pintu.desk.models import Door, Status, Ticket
+from pintu.desk.tests.files import PDF, PNG
+from pintu.doors.email.ingest import ingest_email
+from pintu.kpi import services as kpi_services
+from pintu.org import services as org_services
+from pintu.org.models import Role, Unit
+from pintu.outbox.models import OutboxItem
+from pintu.sop.models import ServiceType, Sop
+
+pytestmark = pytest.mark.django_db
+
+# Pages that are no pages: downloads, JSON, endpoints that only take a POST or an
+# upload, and the mail catcher's raw file.
+NOT_PAGES = {
+    "logout",
+    "healthz",
+    "audit-log-csv",
+    "audit-log-xlsx",
+    "sop-pdf",
+    "desk-queue-rows",
+    "desk-bulk",
+    "desk-filter-save",
+    "desk-filter-delete",
+    "desk-new-fields",
+    "desk-new-people",
+    "desk-attachment",
+    "portal-conversation",
+    "portal-reply",
+    "portal-rate",
+    "doors-inbound-raw",
+    "doors-inbound-retry",
+    "dev-mail-raw",
+    "whatsapp-webhook",
+    "kpi-export",
+    "kpi-evidence-file",
+    "kpi-evidence-judge",
+    *(f"desk-ticket-{action}" for action in (
+        "reply", "note", "assign", "status", "step", "merge", "split", "fields", "retry",
+    )),
+}  # fmt: skip
+# English words that an Indonesian page never needs (names and addresses aside).
+ENGLISH = re.compile(
+    r"\b(the|and|your|you|please|with|this|that|will|have|has|been|not|are|for|of|"
+    r"request|requests|procedure|procedures|found|submit|cancel|search)\b",
+    re.IGNORECASE,
+)
+
+
+ADDRESS = re.compile(r"\S*[/@]\S*")
+VOID = ("br", "img", "input", "meta", "link", "hr", "wbr")
+
+
+def patterns(resolvers: list[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            yield from patterns(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + str(entry.pattern), entry.name
+
+
+class VisibleText(HTMLParser):
+    """The words a reader sees: no scripts, styles or attribute values, and no parts the
+    page marks as being in another language."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self._skip: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        lang = dict(attrs).get("lang") or ""
+        foreign = bool(lang) and not lang.startswith("id")
+        inside = bool(self._skip) and tag not in VOID
+        if tag in ("script", "style", "svg") or foreign or inside:
+            self._skip.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip:
+            self._skip.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.words.append(data)
+
+
+@pytest.fixture
+def misses(monkeypatch: Any) -> set[str]:
+    """Every msgid looked up in Indonesian that the catalogue has no text for."""
+    found: set[str] = set()
+    original_gettext = trans_real.DjangoTranslation.gettext
+    original_ngettext = trans_real.DjangoTranslation.ngettext
+
+    def gettext(self: Any, message: str) -> str:
+        result = original_gettext(self, message)
+        untranslated = self.language() == "id" and self._catalog.get(message) is None
+        if untranslated and any(ch.isalpha() for ch in message):
+            found.add(message)
+        return result
+
+    def ngettext(self: Any, singular: str, plural: str, number: int) -> str:
+        if self.language() == "id" and self._catalog.get((singular, 0)) is None:
+            found.add(singular)
+        return original_ngettext(self, singular, plural, number)
+
+    monkeypatch.setattr(trans_real.DjangoTranslation, "gettext", gettext)
+    monkeypatch.setattr(trans_real.DjangoTranslation, "ngettext", ngettext)
+    return found
+
+
+def _data(personas: Personas, settings: Any, tmp_path: Any) -> dict[str, str]:
+    """One of everything a page shows: requests in several states, a rated one, a split,
+    a dead letter, a closure, a quarantined mail, a caught mail."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.PINTU_CAUGHT_MAIL_DIR = tmp_path / "mail"
+    (tmp_path / "mail").mkdir()
+    (tmp_path / "mail" / "20261201-101500-0001.eml").write_bytes(
+        b"From: pintu@pintu.test\r\nTo: tamu@example.ac.id\r\nSubject: Uji\r\n\r\nHalo.\r\n"
+    )
+    make_user("staf-baa", Role.STAFF, "BAA")
+    svc = service("PR.33.8", "layanan-ringan")
+    ticket = services.ticket_create(
+        actor=personas.requester,
+        service_type=svc,
+        requester=personas.requester,
+        opening=services.Opening(
+            subject="Printer lab 2", body="Macet.", uploads=[services.Upload("a.png", "", PNG)]
+        ),
+        fields=fields_for(svc),
+    ).ticket
+    services.ticket_reply(actor=personas.staff, ticket=ticket, body="Kami cek.")
+    extra = services.ticket_requester_message(
+        ticket=ticket, body="Scanner juga.", door=Door.WEB, author=personas.requester
+    )
+    services.ticket_split(
+        actor=personas.staff, ticket=ticket, article_ids=[extra.pk], subject="Scanner"
+    )
+    services.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.RESOLVED)
+    services.ticket_rate(actor=personas.requester, ticket=ticket, score=4, comment="Cepat.")
+    OutboxItem.objects.create(
+        cause=ticket, transport="email", purpose="reply", recipient="x@y.id", status="dead"
+    )
+    closure = org_services.closure_add(
+        actor=personas.head,
+        unit=Unit.objects.get(code="UPT-SI"),
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate(),
+        reason="Pemeliharaan",
+    )
+    ingest_email(b"not a mail at all", unit=Unit.objects.get(code="UPT-SI"))
+    _kpi_data(personas)
+    return {"reference": ticket.reference, "closure": str(closure.pk)}
+
+
+def _kpi_data(personas: Personas) -> None:
+    """A document waiting for review, a judged one, an evaluation with two findings."""
+    unit, today, now = Unit.objects.get(code="UPT-SI"), timezone.localdate(), timezone.now()
+    for title in ("Kebijakan layanan", "Prosedur layanan"):
+        document = kpi_services.evidence_upload(
+            actor=personas.head,
+            unit=unit,
+            sop_code="PR.33.8",
+            kpi_code="B.4.6.1",
+            item="",
+            title=title,
+            upload=services.Upload("kebijakan.pdf", "application/pdf", PDF),
+            valid_from=today,
+            valid_until=today,
+            now=now,
+        )
+    kpi_services.evidence_judge(actor=personas.admin, document=document, accept=True, now=now)
+    evaluation = kpi_services.evaluation_record(
+        actor=personas.head,
+        unit=unit,
+        sop_code="PR.33.8",
+        service_key="layanan-ringan",
+        year=today.year,
+        evaluated_on=today,
+        summary="Waktu tunggu di jam sibuk terlalu lama.",
+    )
+    for text in ("Antrean pagi menumpuk", "Formulir kurang jelas"):
+        finding = kpi_services.finding_add(
+            actor=personas.head, evaluation=evaluation, text=text, action="Tambah petugas piket"
+        )
+    kpi_services.finding_done(actor=personas.head, finding=finding, note="Sudah", now=now)
+
+
+def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
+    """Every concrete address of a named pattern worth rendering."""
+    if "<" not in route:
+        return [reverse(name)]
+    if name in ("desk-ticket", "portal-ticket", "portal-confirmation"):
+        return [
+            reverse(name, args=[ref]) for ref in Ticket.objects.values_list("reference", flat=True)
+        ]
+    if name == "sop-detail":
+        return [reverse(name, args=[code]) for code in Sop.objects.values_list("code", flat=True)]
+    if name == "portal-request":
+        return [
+            reverse(name, args=[st.sop.code, st.key])
+            for st in ServiceType.objects.filter(sop__is_current=True).select_related("sop")
+        ]
+    if name in ("unit-calendar", "portal-unit"):
+        return [reverse(name, args=[code]) for code in ("UPT-SI", "P4M", "BAA", "PHK", "KS")]
+    if name in ("unit-closure-edit", "unit-closure-delete"):
+        return [reverse(name, args=["UPT-SI", data["closure"]])]
+    if name in ("kpi-unit", "kpi-evaluations"):
+        return [
+            reverse(name, args=[code, timezone.localdate().year])
+            for code in ("UPT-SI", "P4M", "BAA", "PHK", "KS")
+        ]
+    if name == "kpi-evidence":
+        return [reverse(name, args=[code]) for code in ("UPT-SI", "P4M", "BAA", "PHK", "KS")]
+    if name == "kpi-detail":
+        return [
+            reverse(name, args=[sop.unit.code, timezone.localdate().year, kpi.code])
+            for sop in Sop.objects.filter(is_current=True).select_related("unit")
+            for kpi in sop.parsed().kpis
+        ]
+    if name == "dev-mail-message":
+        return [reverse(name, args=["20261201-101500-0001"])]
+    raise AssertionError(f"no address for {name} ({route}): add it here or to NOT_PAGES")
+
+
+def test_every_page_reads_in_indonesian(
+    sops: None, personas: Personas, settings: Any, tmp_path: Any, misses: set[str]
+) -> None:
+    data = _data(personas, settings, tmp_path)
+    admin, requester = Client(), Client()
+    admin.force_login(personas.admin)
+    requester.force_login(personas.requester)
+    problems: list[str] = []
+    rendered = 0
+    for route, name in patterns(get_resolver().url_patterns):
+        if route.startswith(("admin/", "api/", "i18n/")) or name in NOT_PAGES:
+            continue
+        for url in _urls(name, route, data):
+            for who, client in (("admin", admin), ("requester", requester)):
+                before = set(misses)
+                response = client.get(url)
+                if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+                    continue
+                rendered += 1
+                for msgid in sorted(misses - before):
+                    problems.append(f"{url} ({who}): no Indonesian for {msgid!r}")
+                text = VisibleText()
+                text.feed(response.content.decode())
+                # Addresses, paths and links are names, not words.
+                words = ADDRESS.sub(" ", " ".join(text.words))
+                for english in sorted({m.lower() for m in ENGLISH.findall(words)}):
+                    problems.append(f"{url} ({who}): English word {english!r} on the page")
+    # Error pages in the site's layout, in Indonesian too.
+    settings.DEBUG = False
+    before = set(misses)
+    assert requester.get("/desk/t/XX-00-00000/").status_code == 404
+    problems += [f"404 page: no Indonesian for {m!r}" for m in sorted(misses - before)]
+    assert rendered > 60, rendered  # the walk reached the pages at all
+    assert problems == [], "\n".join(problems)
