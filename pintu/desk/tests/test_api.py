@@ -450,8 +450,8 @@ def test_the_openapi_document_lists_the_paths_and_the_ticket_schema(db) -> None:
         f"{API}/tickets/{{reference}}/note",
         f"{API}/tickets/{{reference}}/status",
         f"{API}/tickets/{{reference}}/steps/{{position}}/complete",
-        f"{API}/vault/accounts",
     }
+    assert f"{API}/vault/accounts" in document["paths"]  # a module's router (pintu.vault)
     ticket = document["components"]["schemas"]["TicketOut"]["properties"]
     for name in ("reference", "status", "received_at", "first_response_due_at", "sla_state"):
         assert name in ticket

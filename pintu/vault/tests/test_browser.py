@@ -135,10 +135,12 @@ def test_flow_b_from_the_question_to_the_grantee_seeing_the_credential(
         steps = {s.activity.key: s for s in ticket.steps.select_related("activity")}
         assert steps["b6-akses-diberikan"].state == Step.State.DONE
         assert steps["b7-akses-ditolak"].state == Step.State.SKIPPED
-        assert all(
-            s.within_standard for s in steps.values() if s.activity.time_standard and s.finished_at
-        )
-        assert desk_page.locator("tr.step-done .badge.within").count() >= 4
+        # The office's timed steps met their 15 minutes; the lecturer's own (b3, b4) are
+        # their time and are not timed.
+        timed = [s for s in steps.values() if s.within_standard is not None]
+        assert {s.activity.key for s in timed} == {"b5-klasifikasi", "b6-akses-diberikan"}
+        assert all(s.within_standard for s in timed)
+        assert desk_page.locator("tr.step-done .badge.within").count() == 2
         screenshot(desk_page, "vault-flow-b-steps")
 
         # The lecturer reads the grant in the conversation and sees the credential.
