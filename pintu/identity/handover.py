@@ -22,11 +22,10 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pintu.core.audit import audit_record
+from pintu.core.moments import stamp
 from pintu.desk import services as desk
 from pintu.desk.models import Door, Ticket
 from pintu.doors import secrets as sealed
@@ -35,6 +34,7 @@ from pintu.identity.models import CampusAccount, Handover, HandoverView
 from pintu.identity.services import LDAP
 from pintu.outbox.models import OutboxItem
 from pintu.outbox.services import job_queue, message_queue
+from pintu.sla.calendars import zone_for_unit
 
 SALT = "pintu.identity.handover"
 CODE_DIGITS = 6
@@ -128,7 +128,7 @@ def handover_issue(
         expires_at=now + timedelta(hours=settings.PINTU_IDENTITY_LINK_HOURS),
         ticket=ticket,
     )
-    until = date_format(timezone.localtime(handover.expires_at), "j F Y H:i")
+    until = stamp(handover.expires_at, zone_for_unit(account.record.unit))
     text = _(
         "Your campus account is ready: username %(username)s. Open this link to set your "
         "own password (it opens once, until %(until)s): %(url)s\n"

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from pintu.core.audit import audit_record
+from pintu.core.moments import stamp
 from pintu.desk import services as desk
 from pintu.desk.models import Status, Ticket
 from pintu.identity import access, directory, lifecycle, masterdata
@@ -30,6 +31,7 @@ from pintu.identity.usernames import candidates, username_base
 from pintu.org.models import Unit
 from pintu.outbox.models import OutboxItem
 from pintu.outbox.services import job_queue
+from pintu.sla.calendars import zone_for_unit
 
 LDAP = "ldap"
 
@@ -441,7 +443,7 @@ def account_signed_in(*, account: CampusAccount, at: datetime) -> CampusAccount:
                     "%(account)s signed in for the first time at %(when)s (the directory's "
                     "record): the account reached its holder."
                 )
-                % {"account": account, "when": f"{at:%Y-%m-%d %H:%M:%S %Z}"},
+                % {"account": account, "when": stamp(at, zone_for_unit(ticket.unit))},
                 now=max(at, ticket.received_at),
             )
         desk.ticket_set_status(

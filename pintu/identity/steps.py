@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pintu.core.moments import stamp
 from pintu.desk.actions import Outcome, StepAction, register
 from pintu.identity import services
 from pintu.identity.forms import (
@@ -26,6 +27,7 @@ from pintu.identity.forms import (
 )
 from pintu.identity.handover import handover_issue
 from pintu.identity.models import CampusAccount
+from pintu.sla.calendars import zone_for_unit
 
 SOP = "PR.33.8"
 TEMPLATE = "identity/_step.html"
@@ -114,7 +116,10 @@ def distribute(*, actor: Any, step: Any, data: Mapping[str, Any], now: datetime)
     handover = handover_issue(actor=actor, account=_account(step), ticket=step.ticket, now=now)
     return Outcome(
         output=_("One-time link sent for %(account)s, open until %(until)s.")
-        % {"account": handover.account, "until": f"{handover.expires_at:%Y-%m-%d %H:%M}"}
+        % {
+            "account": handover.account,
+            "until": stamp(handover.expires_at, zone_for_unit(step.ticket.unit)),
+        }
     )
 
 
