@@ -227,3 +227,22 @@ def fields_for(service_type: Any) -> dict[str, str]:
     """A value for every field the service declares (the first choice where it has some)."""
     declared = service_type.definition().fields
     return {f.key: (f.choices[0] if f.choices else f"isi {f.label}") for f in declared}
+
+
+@pytest.fixture(scope="session")
+def slapd() -> Iterator[Any]:
+    """Debian's slapd on 127.0.0.1 for this test process (``pintu.doors.tests.slapd_peer``);
+    skipped without it (failed in CI)."""
+    from pintu.doors.tests.slapd_peer import slapd_session
+
+    yield from slapd_session()
+
+
+@pytest.fixture
+def directory(slapd: Any, settings: Any) -> Any:
+    """The directory emptied for this test, and Pintu's settings pointing at it."""
+    from pintu.doors.tests.slapd_peer import use_directory
+
+    slapd.reset()
+    use_directory(slapd, settings)
+    return slapd

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "pintu.elearning",
     "pintu.media",
     "pintu.partners",
+    "pintu.identity",
     "pintu.kpi",
     "pintu.reports",
     "pintu.records",
@@ -254,7 +255,8 @@ PINTU_WHATSAPP_TEMPLATE = env.text("PINTU_WHATSAPP_TEMPLATE", "pintu_balasan")
 PINTU_WHATSAPP_TEMPLATE_LANGUAGE = env.text("PINTU_WHATSAPP_TEMPLATE_LANGUAGE", "id")
 PINTU_WHATSAPP_UNIT = env.text("PINTU_WHATSAPP_UNIT", "UPT-SI")  # the unit its number serves
 
-# Where Pintu answers, for addresses given outside a page (the content calendar's feed).
+# Where people reach Pintu, for addresses given outside a page: the content calendar's
+# feed, a one-time account link, the page of a grant, a survey's address.
 PINTU_BASE_URL = env.text("PINTU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # E-learning (PR.13.2): one Moodle site from the environment (more with `pintu elearning
@@ -281,6 +283,28 @@ except ValueError as error:
 PINTU_PARTNERS_TARGET_READING = env.choice(
     "PINTU_PARTNERS_TARGET_READING", "points", ("points", "relative")
 )
+# The directory the campus accounts live in (pintu.doors.ldap): ldap:// with StartTLS
+# (PINTU_LDAP_TLS=off only on loopback) or ldaps://; PINTU_LDAP_CA_FILE trusts a CA of
+# its own instead of the system's.
+PINTU_LDAP_URL = env.text("PINTU_LDAP_URL", "")
+PINTU_LDAP_BIND_DN = env.text("PINTU_LDAP_BIND_DN", "")
+PINTU_LDAP_PASSWORD = env.text("PINTU_LDAP_PASSWORD", "")
+PINTU_LDAP_BASE_DN = env.text("PINTU_LDAP_BASE_DN", "")
+PINTU_LDAP_TLS = env.choice("PINTU_LDAP_TLS", "starttls", ("starttls", "off"))
+PINTU_LDAP_CA_FILE = env.text("PINTU_LDAP_CA_FILE", "")
+# Campus accounts (PR.33.8, pintu.identity): the username pattern ({first}, {last}, {f},
+# {l}, {id}, {kind}), how long a one-time link stays open, how long a disabled account
+# stays in ou=people before it is moved aside, and the first uidNumber Pintu gives.
+PINTU_IDENTITY_USERNAME_PATTERN = env.text("PINTU_IDENTITY_USERNAME_PATTERN", "{first}.{last}")
+PINTU_IDENTITY_LINK_HOURS = env.number("PINTU_IDENTITY_LINK_HOURS", 72, minimum=1)
+PINTU_IDENTITY_MOVE_ASIDE_DAYS = env.number("PINTU_IDENTITY_MOVE_ASIDE_DAYS", 180, minimum=0)
+PINTU_IDENTITY_UID_START = env.number("PINTU_IDENTITY_UID_START", 10000, minimum=1000)
+# The digital-service accounts' key (SOP SDM.5.OT.02.02-5068): the key itself, or a file
+# holding it; never the database (pintu.vault.keys). Access reviews come every
+# PINTU_VAULT_REVIEW_MONTHS months (a semester by default).
+PINTU_VAULT_KEY = env.text("PINTU_VAULT_KEY", "")
+PINTU_VAULT_KEY_FILE = env.text("PINTU_VAULT_KEY_FILE", "")
+PINTU_VAULT_REVIEW_MONTHS = env.number("PINTU_VAULT_REVIEW_MONTHS", 6, minimum=1)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

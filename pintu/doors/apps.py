@@ -12,4 +12,6 @@ class DoorsConfig(AppConfig):
         # the start-up check of PINTU_SMTP_URL, so a wrong URL stops `pintu check` and
         # `pintu worker` instead of failing each mail.
         from pintu.doors.email import transport as email_transport  # noqa: F401
+        from pintu.doors.ldap import config as ldap_config  # noqa: F401
+        from pintu.doors.ldap import transport as ldap_transport  # noqa: F401
         from pintu.doors.whatsapp import transport as whatsapp_transport  # noqa: F401

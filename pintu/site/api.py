@@ -21,6 +21,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from pintu.core.tokens import api_token_verify
 from pintu.desk.api import router as desk_router
 from pintu.kpi.api import router as kpi_router
+from pintu.vault.api import router as vault_router
 
 
 class BearerToken(HttpBearer):
@@ -62,6 +63,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/tickets", desk_router, tags=["tickets"])
+api.add_router("/vault", vault_router, tags=["vault"])
 api.add_router("/kpi", kpi_router, tags=["kpi"])
 
 

@@ -10,11 +10,13 @@ from pintu import __version__
 from pintu.core.heartbeat import current_worker_health
 from pintu.desk.access import work_unit_ids
 from pintu.elearning import access as elearning_access
+from pintu.identity.access import reads as reads_identity
 from pintu.kpi.access import sees_dashboards
 from pintu.media import access as media_access
 from pintu.org import access
 from pintu.partners import access as partners_access
 from pintu.records.selectors import sees_records
+from pintu.vault.access import reads_registers
 
 
 def pintu(request: HttpRequest) -> dict[str, Any]:
@@ -30,6 +32,8 @@ def pintu(request: HttpRequest) -> dict[str, Any]:
             if is_admin
             else None
         ),
+        "reads_vault": user is not None and reads_registers(user),
+        "reads_identity": user is not None and reads_identity(user),
         "is_desk_staff": user is not None
         and (access.can_read_everything(user) or bool(work_unit_ids(user))),
         # Each module's menu item, for those who may use its pages.

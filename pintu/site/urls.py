@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("pintu.elearning.views")),
     path("", include("pintu.media.urls")),
     path("", include("pintu.partners.views")),
+    path("", include("pintu.identity.views")),
     path("", include("pintu.kpi.views")),
     path("", include("pintu.reports.views")),
     path("", include("pintu.records.views")),

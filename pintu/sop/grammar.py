@@ -57,6 +57,14 @@ KNOWN_MEASURES: dict[str, MeasureSpec] = {
         "share",
         {"within": "duration"},
     ),
+    # SDM.5.OT.02.02-5068's Mutu Baku (Pintu's codes M.1.a, M.1.b): the SOP has no KPI
+    # table, its time standards are its measures.
+    "steps_within_standard": MeasureSpec(
+        "Share of the finished steps among `activities` done within their time standard "
+        "(Mutu Baku), in working time.",
+        "share",
+        {"activities": "texts"},
+    ),
     # B.1.8.16.a-d, B.1.8.17.a-b, B.4.6.1, B.4.6.2, B.4.10.1, B.4.10.2
     "evidence_present": MeasureSpec(
         "Whether the document named by `evidence` is on file for the year, judged valid.",

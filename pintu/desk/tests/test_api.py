@@ -17,6 +17,7 @@ from pintu.conftest import Personas, fields_for, service
 from pintu.core.tokens import api_token_create, api_token_revoke
 from pintu.desk import services
 from pintu.desk.models import Article, Door, Status, Step, Ticket
+from pintu.identity.tests.records import identified
 from pintu.org.models import User
 
 pytestmark = pytest.mark.django_db
@@ -356,11 +357,13 @@ def test_staff_complete_the_sop_steps(sops, personas) -> None:
     ticket = open_ticket(personas, key="akun-kampus")
     staff = client_for(personas.staff)
     path = f"/tickets/{ticket.reference}/steps"
-    response = post(staff, f"{path}/1/complete", {"output": "Permintaan akun terverifikasi"})
+    # The step is a module's (pintu.identity): its data identifies the requester.
+    data = {"id_number": identified(ticket)["action-id_number"]}
+    response = post(staff, f"{path}/1/complete", {"output": "Terverifikasi", "data": data})
     assert response.status_code == 200, response.content
     steps = response.json()["steps"]
     assert steps[0]["state"] == "done"
-    assert steps[0]["output"] == "Permintaan akun terverifikasi"
+    assert "(isiNIM/NIP/NIK)" in steps[0]["output"]  # whose request, by the master data
     assert steps[1]["state"] == "active"
     assert Step.objects.get(ticket=ticket, position=1).done_by == personas.staff
     early = post(staff, f"{path}/3/complete", {})
@@ -448,6 +451,7 @@ def test_the_openapi_document_lists_the_paths_and_the_ticket_schema(db) -> None:
         f"{API}/tickets/{{reference}}/status",
         f"{API}/tickets/{{reference}}/steps/{{position}}/complete",
     }
+    assert f"{API}/vault/accounts" in document["paths"]  # a module's router (pintu.vault)
     ticket = document["components"]["schemas"]["TicketOut"]["properties"]
     for name in ("reference", "status", "received_at", "first_response_due_at", "sla_state"):
         assert name in ticket

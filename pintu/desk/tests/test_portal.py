@@ -20,6 +20,7 @@ from pintu.desk import promises, services
 from pintu.desk.models import Article, Door, Status, Ticket
 from pintu.desk.portal_forms import RequestForm
 from pintu.desk.tests.files import JPEG, PNG
+from pintu.identity.tests.records import identified
 from pintu.org.models import Role, User
 from pintu.sla.calendars import calendar_data_changed
 from pintu.sop.definition import Field, Service
@@ -260,7 +261,7 @@ def test_the_catalogue_search_says_how_many_and_names_an_empty_query(
     client = client_for(personas.requester, language="id")
     with django_assert_num_queries(5):  # as many as the whole catalogue
         html = client.get(reverse("portal-home"), {"q": "akun"}).content.decode()
-    assert "3 layanan cocok dengan “akun”." in html
+    assert "7 layanan cocok dengan “akun”." in html
     assert f'<a href="{reverse("portal-home")}">Tampilkan semua layanan</a>' in html
     # Only the units with a match are shown.
     assert 'id="unit-P4M"' not in html and 'id="unit-UPT-SI"' in html
@@ -312,7 +313,7 @@ def test_every_service_in_the_catalogue_has_a_form(sops: None, personas: Persona
     client = client_for(personas.requester)
     html = client.get(reverse("portal-home")).content.decode()
     links = [part.split('"', 1)[0] for part in html.split('<h3><a href="')[1:]]
-    assert len(links) == 18  # 4 + 7 + 2 + 3 + 2 services in the five SOPs
+    assert len(links) == 22  # 4 + 11 + 2 + 3 + 2 services in the five SOPs
     for link in links:
         assert client.get(link).status_code == 200, link
 
@@ -959,7 +960,9 @@ def test_the_steps_read_from_the_requesters_side(sops: None, personas: Personas)
         "Berikutnya: Distribusi akun baru",
     ]
     first = ticket.steps.get(position=1)
-    services.ticket_complete_step(actor=personas.staff, step=first, output="Akun dicek")
+    services.ticket_complete_step(
+        actor=personas.staff, step=first, output="Akun dicek", data=identified(ticket)
+    )
     html = client.get(url).content.decode()
     assert steps_of(html) == [
         "Selesai: Identifikasi permintaan akun",
@@ -1095,7 +1098,7 @@ def test_the_request_page_runs_a_fixed_number_of_queries(
         )
         services.ticket_reply(actor=personas.staff, ticket=ticket, body=f"Balasan {number}")
     for step in ticket.steps.order_by("position")[:2]:
-        services.ticket_complete_step(actor=personas.staff, step=step)
+        services.ticket_complete_step(actor=personas.staff, step=step, data=identified(ticket))
     articles = list(ticket.articles.order_by("id").values_list("pk", flat=True))
     for number in range(count):
         services.ticket_split(
@@ -1131,7 +1134,9 @@ def test_the_request_page_on_a_phone_tells_where_the_request_stands(
         author=personas.requester,
     )
     services.ticket_reply(actor=personas.staff, ticket=ticket, body="Akun sedang kami cek.")
-    services.ticket_complete_step(actor=personas.staff, step=ticket.steps.get(position=1))
+    services.ticket_complete_step(
+        actor=personas.staff, step=ticket.steps.get(position=1), data=identified(ticket)
+    )
     projector = ticket.articles.get(body__startswith="Sekalian")
     new = services.ticket_split(
         actor=personas.staff, ticket=ticket, article_ids=[projector.pk], subject="Proyektor B2"
@@ -1210,7 +1215,7 @@ def test_a_units_page_lists_its_services_contact_hours_and_closures(
     html = response.content.decode()
     assert response.status_code == 200
     names = catalogue_names(html)
-    assert len(names) == 7 and names[0] == "Permintaan akun kampus"
+    assert len(names) == 11 and names[0] == "Permintaan akun kampus"
     assert reverse("portal-request", args=["PR.33.8", "akun-kampus"]) in html
     assert "Dijawab dalam 15 menit kerja; selesai dalam 1 hari kerja" in html
     assert '<a href="mailto:helpdesk-si@pintu.test">helpdesk-si@pintu.test</a>' in html
@@ -1290,7 +1295,7 @@ def test_a_requester_finds_a_service_and_its_unit_on_a_phone(page: Any, personas
     page.click(".portal-empty a")
     page.get_by_role("link", name="UPT Sistem Informasi").click()
     page.wait_for_url("**" + reverse("portal-unit", args=["UPT-SI"]))
-    assert page.locator(".portal-service").count() == 7
+    assert page.locator(".portal-service").count() == 11
     hours = page.inner_text(".portal-hours")
     assert "Senin–Kamis" in hours and "07.30–16.00" in hours
     assert "Migrasi server" in page.inner_text(".portal-closures")

@@ -14,7 +14,9 @@ from pintu.core.models import AuditEvent
 from pintu.desk import selectors, services
 from pintu.desk.models import Article, Door, Status, Step, Ticket, TicketEvent
 from pintu.desk.tests.files import PNG
+from pintu.org.services import user_create
 from pintu.outbox.models import OutboxItem
+from pintu.vault.services import account_register
 
 pytestmark = pytest.mark.django_db
 WIB = ZoneInfo("Asia/Jakarta")
@@ -208,6 +210,8 @@ def test_impossible_moves_are_refused(sops, personas) -> None:
 
 def test_steps_follow_the_sop_and_branch_to_grant_or_refuse(sops, personas) -> None:
     svc = service("SDM.5.OT.02.02-5068", "pemberian-akses")
+    # Access is granted to a person who signs in (pintu.vault): the cadet has an account.
+    user_create(actor=None, username="taruna", password=None, phone="6281200000009")
     ticket = services.ticket_create(
         actor=None,
         service_type=svc,
@@ -249,7 +253,15 @@ def test_steps_follow_the_sop_and_branch_to_grant_or_refuse(sops, personas) -> N
     classify.refresh_from_db()
     # Started 09:30 when b4 finished, done 10:30: an hour against a 15-minute Mutu Baku.
     assert classify.elapsed_minutes == 60 and classify.within_standard is False
-    services.ticket_complete_step(actor=staff, step=grant, now=wib(2026, 11, 24, 10, 40))
+    zoom = account_register(
+        actor=staff, unit=ticket.unit, service="Zoom", account="prodi", now=wib(2026, 11, 24, 9)
+    )
+    services.ticket_complete_step(
+        actor=staff,
+        step=grant,
+        data={"action-accounts": [zoom.pk], "action-until": "2026-12-24"},
+        now=wib(2026, 11, 24, 10, 40),
+    )
     grant.refresh_from_db()
     assert grant.within_standard is True and grant.elapsed_minutes == 10
     assert not ticket.steps.filter(state=Step.State.ACTIVE).exists()

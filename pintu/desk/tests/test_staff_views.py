@@ -19,6 +19,7 @@ from pintu.core.models import AuditEvent
 from pintu.desk import services
 from pintu.desk.models import Article, Door, SavedFilter, Status, Step, Ticket
 from pintu.desk.tests.files import PNG
+from pintu.identity.tests.records import identified
 from pintu.org.models import Role
 from pintu.outbox.models import OutboxItem, of_source
 
@@ -558,16 +559,16 @@ def test_steps_are_completed_with_their_output_and_branch(
     assert classify.activity.key == "b5-klasifikasi"
     page = client.get(ticket_url(ticket)).content.decode()
     assert "Jawaban Pengirim diterima" in page and "Permohonan tidak sesuai" in page
-    # The branch must be chosen: the output typed is kept.
+    # The branch must be chosen; the step is a module's (pintu.vault), whose form comes back.
     refused = client.post(ticket_url(ticket, "step"), {"step": classify.pk, "output": "lengkap"})
-    assert refused.status_code == 200 and "lengkap" in refused.content.decode()
+    assert refused.status_code == 200 and "Klasifikasi permohonan" in refused.content.decode()
     client.post(
         ticket_url(ticket, "step"),
         {"step": classify.pk, "output": "lengkap", "branch": "b6-akses-diberikan"},
     )
     classify.refresh_from_db()
     assert classify.state == Step.State.DONE and classify.branch == "b6-akses-diberikan"
-    assert classify.output == "lengkap" and classify.done_by == baa_staff
+    assert classify.output.startswith("Diklasifikasi") and classify.done_by == baa_staff
     assert ticket.steps.get(activity__key="b7-akses-ditolak").state == Step.State.SKIPPED
     page = client.get(ticket_url(ticket)).content.decode()
     assert 'class="badge within"' in page or 'class="badge over"' in page
@@ -749,7 +750,9 @@ def test_the_ticket_page_runs_a_fixed_number_of_queries(
         services.ticket_note(actor=personas.staff, ticket=ticket, body="n", uploads=[upload])
         services.ticket_reply(actor=personas.staff, ticket=ticket, body="r")
     for step in ticket.steps.order_by("position")[:2]:
-        services.ticket_complete_step(actor=personas.staff, step=step, output="ok")
+        services.ticket_complete_step(
+            actor=personas.staff, step=step, output="ok", data=identified(ticket)
+        )
     assert AuditEvent.objects.filter(object_id=str(ticket.pk)).count() > count
     client = client_for(personas.staff)
     with django_assert_max_num_queries(TICKET_QUERIES):
@@ -869,7 +872,6 @@ def test_the_queue_and_a_ticket_in_chromium(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "desk-ticket-phone")
 
-    page.fill("#id_output", "Lisensi tersedia, akses diberikan.")
     page.check("input[value=b6-akses-diberikan]")
     page.click(".step-form button[type=submit]")
     page.wait_for_url(f"**/desk/t/{ticket.reference}/")

@@ -19,6 +19,7 @@ from pintu.kpi.engine import KpiResult, unit_kpis
 from pintu.kpi.models import EvidenceDocument
 from pintu.org.models import Role, Unit, User
 from pintu.sop.measurement import Period
+from pintu.sop.models import ServiceType
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 6, 1, 10, tzinfo=WIB)
@@ -141,7 +142,8 @@ def test_the_list_of_systems_counts_item_by_item(
 def test_every_service_type_evaluated_and_followed_up(sops: None, personas: Personas) -> None:
     kpi = result("B.1.8.16.e")
     services_of_the_sop = kpi.measurement.denominator
-    assert kpi.measurement.numerator == 0 and services_of_the_sop == 7
+    expected = ServiceType.objects.filter(sop__code="PR.33.8", sop__is_current=True).count()
+    assert kpi.measurement.numerator == 0 and services_of_the_sop == expected == 11
     evaluation = services.evaluation_record(
         actor=personas.head,
         unit=upsi(),

@@ -6,6 +6,7 @@ refuse, and internal notes. Texts are templates over a request's ``Slots``.
 
 from __future__ import annotations
 
+from pintu.site.demo.account_cases import WORDS as ACCOUNT_KINDS
 from pintu.site.demo.words import Case, Words
 
 ACCOUNT = Words(
@@ -754,4 +755,5 @@ WORDS = {
     "permintaan-mitra": PARTNER_REQUEST,
     "pendaftaran-akun": ACCOUNT_LIST,
     "pemberian-akses": ACCOUNT_ACCESS,
+    **ACCOUNT_KINDS,
 }

@@ -31,15 +31,17 @@ def learning_seed(now: datetime) -> None:
     for first in range(year - 2, year + 1):
         for term in ("Ganjil", "Genap"):
             categories[len(categories) + 10] = f"{term} {first}/{first + 1}"
-    current = max(categories)
+    oldest = min(categories)
     courses = [
         CourseData(
             id=2 + number,
             shortname=code,
             fullname=name,
             idnumber="",
-            categoryid=current - (number % 2),
-            categoryname=categories[current - (number % 2)],
+            # Filed under the oldest semester: a request to move a course to the
+            # semester it runs in is always a change (the demo's year never asks for it).
+            categoryid=oldest,
+            categoryname=categories[oldest],
             summary="",
             startdate=0,
             enddate=0,

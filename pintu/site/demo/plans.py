@@ -29,6 +29,10 @@ STAFF_TYPED = (Door.WALK_IN, Door.PHONE)  # staff type these in
 # Who asks for what: students, lecturers, outside people, partner organisations.
 WHO = {
     "akun-kampus": {"student": 6, "lecturer": 3, "outsider": 3},
+    "reset-sandi": {"student": 5, "lecturer": 3, "outsider": 2},
+    "perubahan-akun": {"lecturer": 3, "student": 2},
+    "akses-sistem": {"lecturer": 4, "student": 3},
+    "penonaktifan-akun": {"student": 3, "outsider": 1},
     "layanan-ringan": {"student": 3, "lecturer": 4, "outsider": 3},
     "instalasi-perangkat-lunak": {"student": 1, "lecturer": 5, "outsider": 2},
     "layanan-berat": {"lecturer": 3, "outsider": 3},
@@ -44,7 +48,8 @@ WHO = {
     "draf-mou-moa": {"lecturer": 2, "partner": 5},
     "permintaan-mitra": {"partner": 6, "lecturer": 1},
     "pendaftaran-akun": {"lecturer": 4, "outsider": 3},
-    "pemberian-akses": {"lecturer": 5, "outsider": 3},
+    # Access is granted to a person who signs in (SDM.5.OT.02.02-5068 flow b, in Pintu).
+    "pemberian-akses": {"lecturer": 5, "student": 1},
 }
 ONE_DAY = timedelta(days=1)
 

@@ -25,7 +25,7 @@ from pintu.desk.models import Ticket
 from pintu.org import services as org_services
 from pintu.org.models import Closure, Unit, User
 from pintu.outbox.services import recording_history
-from pintu.site.demo import people
+from pintu.site.demo import identity, people, vault
 from pintu.site.demo.arrivals import arrivals_schedule
 from pintu.site.demo.filing import Filing
 from pintu.site.demo.learning import learning_seed
@@ -160,10 +160,13 @@ def seed_demo(
     )
     # One transaction: a run that stops half-way leaves no half year behind.
     with transaction.atomic(), recording_history(before=now):
+        vault.register_seed(at=now - timedelta(days=days + 1))
+        identity.master_seed(plans=plans, people=filing.people, at=now - timedelta(days=days + 1))
         for done, plan in enumerate(plans, start=1):
             filing.file(plan)
             if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(plans)):
                 progress(f"demo: {done}/{len(plans)} requests ({100 * done // len(plans)}%)")
+        vault.year_end(now=now)
         arrivals = arrivals_schedule(now)
     quality_seed(now)
     return DemoResult(made_people, True, len(plans), arrivals, time.monotonic() - started)

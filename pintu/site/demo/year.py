@@ -65,6 +65,10 @@ DOORS = {
 }
 SERVICES = {
     "akun-kampus": 6,
+    "reset-sandi": 4,
+    "perubahan-akun": 1,
+    "akses-sistem": 2,
+    "penonaktifan-akun": 1,
     "layanan-ringan": 6,
     "instalasi-perangkat-lunak": 3,
     "perbaikan-sistem-informasi": 3,
@@ -252,7 +256,8 @@ class Year(Composer):
             clock.pause(pause.at, pause.minutes)
         remaining = self._answer(life, path, first, pause)
         if door in (Door.EMAIL, Door.WHATSAPP) and rng.random() < MISSING_FIELDS_SHARE:
-            life.events.append(Fill(clock.at(first + 1), staff, opening.fields))
+            # With the first response: the steps that follow need them.
+            life.events.append(Fill(clock.at(first), staff, opening.fields))
             opening = replace(opening, fields={})
         if rng.random() < NOTE_SHARE:
             life.note(

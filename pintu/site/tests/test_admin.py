@@ -21,6 +21,8 @@ APPS = (
     "desk",
     "outbox",
     "doors",
+    "vault",
+    "identity",
     "records",
     "site",
     "elearning",
@@ -40,6 +42,7 @@ SAME_IN_BOTH = {
     "SHA-256",
     "agenda",
     "token",
+    "NIM/NIP/NIK",
 }
 
 

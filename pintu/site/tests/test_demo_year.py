@@ -182,8 +182,9 @@ def test_past_messages_were_sent_then_and_one_question_waits_for_the_worker(
 ) -> None:
     sent = OutboxItem.objects.filter(status=OutboxItem.Status.SENT)
     assert sent.exists() and not sent.filter(created_at__gte=NOW).exists()
-    # Replies, and the e-learning changes P4M approved (jobs for Moodle).
-    assert set(sent.values_list("transport", flat=True)) == {"email", "whatsapp", "moodle"}
+    # Replies, the e-learning changes P4M approved (jobs for Moodle), and what the
+    # directory was asked for the year's account requests.
+    assert set(sent.values_list("transport", flat=True)) == {"email", "whatsapp", "moodle", "ldap"}
     (waiting,) = OutboxItem.objects.exclude(status=OutboxItem.Status.SENT)
     assert waiting.transport == "email" and waiting.status == OutboxItem.Status.PENDING
     assert waiting.cause.status == Status.WAITING_REQUESTER

@@ -21,10 +21,13 @@ from pintu.desk import services
 from pintu.desk.models import Door, Status, Ticket
 from pintu.desk.tests.files import PDF, PNG
 from pintu.doors.email.ingest import ingest_email
+from pintu.identity.cohorts import cohort_create, cohort_run
+from pintu.identity.handover import link_token
+from pintu.identity.models import Cohort, Handover
 from pintu.kpi import services as kpi_services
 from pintu.media import services as media_services
 from pintu.org import services as org_services
-from pintu.org.models import Role, Unit
+from pintu.org.models import Role, Unit, User
 from pintu.outbox.models import OutboxItem
 from pintu.partners import services as partner_services
 from pintu.partners.services import activities as activity_services
@@ -33,6 +36,9 @@ from pintu.records.services import hold_place, retention_run
 from pintu.reports import services as report_services
 from pintu.reports.content import report_for
 from pintu.sop.models import ServiceType, Sop
+from pintu.vault.models import DigitalAccount
+from pintu.vault.tests.helpers import KEY, grant
+from pintu.vault.tests.helpers import entry as register_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +87,11 @@ NOT_PAGES = {
     "records-proposal-decide",
     "records-proposal-pdf",
     "records-hold-lift",
+    "vault-reveal",
+    "vault-grant-revoke",
+    "vault-report-xlsx",
+    "identity-cohort-letters",
+    "identity-ask",
     *(f"desk-ticket-{action}" for action in (
         "reply", "note", "assign", "status", "step", "merge", "split", "fields", "retry",
     )),
@@ -200,6 +211,7 @@ def _data(personas: Personas, settings: Any, tmp_path: Any) -> dict[str, str]:
         actor=personas.admin, scope="ticket", ticket=ticket, reason="Akreditasi", now=timezone.now()
     )
     retention_run(now=timezone.now() + timedelta(days=6 * 366))
+    _account_data(personas, settings)
     _report_data(personas)
     return {
         "reference": ticket.reference,
@@ -282,6 +294,21 @@ def partnerships(personas: Personas) -> dict[str, str]:
         "agreement": str(agreement.pk),
         "activity": str(planned.pk),
     }
+
+
+def _account_data(personas: Personas, settings: Any) -> None:
+    """A digital-service account with its credential and a grant; a campus account made
+    through a cohort, with its one-time link."""
+    settings.PINTU_VAULT_KEY = KEY
+    staff = User.objects.get(username="staf-baa")
+    grant(staff, personas.requester, [register_entry(staff)])
+    students = b"nim,nama,email,jenis,prodi\n4321250001,Siti Aminah,siti@m.test,mahasiswa,TRPL\n"
+    cohort, _ = cohort_create(
+        actor=personas.admin, filename="angkatan.csv", data=students, send_messages=False,
+        now=timezone.now(),
+    )  # fmt: skip
+    assert cohort is not None
+    cohort_run(cohort=cohort, now=timezone.now())
 
 
 def _kpi_data(personas: Personas) -> None:
@@ -403,6 +430,14 @@ def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
             reverse(name, args=[pk])
             for pk in DestructionProposal.objects.values_list("pk", flat=True)
         ]
+    if name == "vault-account":
+        return [
+            reverse(name, args=[pk]) for pk in DigitalAccount.objects.values_list("pk", flat=True)
+        ]
+    if name == "identity-cohort":
+        return [reverse(name, args=[pk]) for pk in Cohort.objects.values_list("pk", flat=True)]
+    if name == "identity-handover":
+        return [reverse(name, args=[link_token(h)]) for h in Handover.objects.all()]
     if name == "dev-mail-message":
         return [reverse(name, args=["20261201-101500-0001"])]
     raise AssertionError(f"no address for {name} ({route}): add it here or to NOT_PAGES")

@@ -47,7 +47,7 @@ def test_check_reports_the_code_and_counts() -> None:
         "ok: PR.33.8 (3 activities, 15 KPIs)\n"
     )
     assert run("check", str(DEFINITIONS_DIR / "SDM.5.OT.02.02-5068.yaml")) == (
-        "ok: SDM.5.OT.02.02-5068 (11 activities, 0 KPIs)\n"
+        "ok: SDM.5.OT.02.02-5068 (11 activities, 2 KPIs)\n"
     )
     assert Sop.objects.count() == 0
 

@@ -158,7 +158,17 @@ def test_the_api_completes_the_step_with_the_actions_fields(sops: None, baa_staf
     client = Client(headers={"Authorization": f"Bearer {token}"})
     detail = client.get(f"/api/v1/tickets/{ticket.reference}").json()
     (shown,) = [s for s in detail["steps"] if s["activity"] == "a4-catat-akun"]
-    assert shown["action_fields"] == ["service", "account", "notes"]
+    assert shown["action_fields"] == [
+        "service",
+        "account",
+        "url",
+        "credential",
+        "classification",
+        "steward",
+        "renews_on",
+        "expires_on",
+        "notes",
+    ]
     url = f"/api/v1/tickets/{ticket.reference}/steps/{step.position}/complete"
     refused = client.post(url, json.dumps({"data": {"service": "Zoom"}}), "application/json")
     assert refused.status_code == 422
