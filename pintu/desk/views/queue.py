@@ -170,9 +170,10 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
     if not access.can_work_in(request.user, unit):
         raise PermissionDenied
     tickets = list(
-        selectors.tickets_visible_to(request.user).filter(
-            unit=unit, reference__in=request.POST.getlist("tickets")
-        )
+        selectors.tickets_visible_to(request.user)
+        .filter(unit=unit, reference__in=request.POST.getlist("tickets"))
+        # Listed in one order on every database (the question names them in this order).
+        .order_by("reference")
     )
     form = BulkForm(
         request.POST,
