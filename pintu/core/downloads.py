@@ -74,13 +74,35 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
 
 
 def _new_sheet(workbook: Workbook, title: str, header: list[str], widths: Sequence[int]) -> Any:
-    number = len(workbook.worksheets) + 1
-    sheet = workbook.create_sheet(title if number == 1 else f"{title} {number}")
+    sheet = workbook.create_sheet(title)
     # A write-only sheet takes its column widths before its first row.
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.append(header)
     return sheet
+
+
+def xlsx_sheets(
+    workbook: Workbook,
+    title: str,
+    header: list[str],
+    rows: Iterable[list[Any]],
+    widths: Sequence[int] = (),
+) -> None:
+    """``rows`` into a write-only ``workbook``: one sheet per ``SHEET_ROWS`` rows, each
+    with the header, the first named ``title`` and the next "``title`` 2", ...; cells are
+    values, never formulas."""
+    sheet: Any = None
+    written, part = SHEET_ROWS, 0
+    for row in rows:
+        if written == SHEET_ROWS:
+            part += 1
+            sheet = _new_sheet(workbook, title if part == 1 else f"{title} {part}", header, widths)
+            written = 1
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        written += 1
+    if sheet is None:
+        _new_sheet(workbook, title, header, widths)
 
 
 def xlsx_download(
@@ -93,16 +115,7 @@ def xlsx_download(
     """One sheet per ``SHEET_ROWS`` rows, each with the header; the first is ``title``.
     ``widths`` are the columns' widths in characters."""
     workbook = Workbook(write_only=True)
-    sheet: Any = None
-    written = SHEET_ROWS
-    for row in rows:
-        if written == SHEET_ROWS:
-            sheet = _new_sheet(workbook, title, header, widths)
-            written = 1
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-        written += 1
-    if sheet is None:
-        _new_sheet(workbook, title, header, widths)
+    xlsx_sheets(workbook, title, header, rows, widths)
     # The response closes the file after its last byte, and closing deletes it.
     file = tempfile.TemporaryFile()  # noqa: SIM115
     workbook.save(file)

@@ -7,7 +7,7 @@ language (Django's catalogue and ours).
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from django.utils import dateformat
 from django.utils.translation import gettext as _
@@ -23,3 +23,8 @@ def stamp(moment: datetime, tz: tzinfo, *, zone: bool = True) -> str:
         "minute": f"{local.minute:02d}",
     }
     return f"{text} {local.tzname()}" if zone else text
+
+
+def month_short(number: int) -> str:
+    """A month's short name in the page's language ("Jan", "Agu"), 1-12."""
+    return dateformat.format(date(2000, number, 1), "M")

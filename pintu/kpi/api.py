@@ -16,7 +16,7 @@ from pintu.kpi import access
 from pintu.kpi.engine import kpi_evidence, unit_kpis
 from pintu.kpi.selectors import kpi_row
 from pintu.org.models import Unit
-from pintu.sop.measurement import Period
+from pintu.sop.measurement import YEARS, Period
 
 router = Router()
 
@@ -69,7 +69,7 @@ def _unit(request: HttpRequest, code: str) -> Unit:
 
 
 def _period(year: int) -> Period:
-    if not 2000 <= year <= 2100:
+    if year not in YEARS:
         raise Http404
     return Period.year(year)
 

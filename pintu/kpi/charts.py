@@ -7,9 +7,13 @@ Pure: no ORM; text is escaped here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+
+from django.utils.translation import gettext as _
+
+from pintu.core.moments import month_short
 
 BAR = 18  # height of a horizontal bar
 LABEL_ROW = 16  # the label's line above its bar
@@ -98,3 +102,15 @@ def columns(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def by_month(values: Mapping[int, float | None], *, title: str, limit: float | None = None) -> str:
+    """Twelve columns, January to December; a month without a value stays empty."""
+    return columns(
+        [(month_short(m), values.get(m)) for m in range(1, 13)], title=title, limit=limit
+    )
+
+
+def share_by_month(code: str, values: Mapping[int, float | None]) -> str:
+    """A KPI's percentage month by month, to 100."""
+    return by_month(values, title=_("%(code)s by month (%%)") % {"code": code}, limit=100)

@@ -3,24 +3,28 @@ and the volumes that the dashboards chart (counted in SQL)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.db.models.functions import ExtractMonth
+from django.utils.translation import gettext as _
 
-from pintu.desk.models import Step, Ticket
+from pintu.desk.models import Door, Step, Ticket
 from pintu.kpi.engine import KpiResult
 from pintu.kpi.measures import (
     _bounds,
     _first_response_rules,
     _requests,
     _resolution_rules,
+    current_definitions,
 )
+from pintu.kpi.models import Finding, ServiceEvaluation
 from pintu.org.models import Unit
 from pintu.sla.calendars import zone_for_unit
-from pintu.sop.measurement import Period
+from pintu.sop.measurement import Evidence, Period
 from pintu.sop.models import Sop
 
 
@@ -50,7 +54,7 @@ class Volumes:
 
     by_month: dict[int, int]
     by_service: list[tuple[str, int]]
-    by_door: list[tuple[str, int]]
+    by_door: list[tuple[str, int]]  # the door's name, requests
     total: int
     rated: int
     resolved: int
@@ -75,9 +79,13 @@ def volumes(unit: Unit, period: Period) -> Volumes:
         .order_by("-n", "service_type__name")
         .values_list("service_type__name", "n")
     )
-    by_door = list(
-        tickets.values_list("door").annotate(n=Count("id")).order_by("-n").values_list("door", "n")
-    )
+    by_door = [
+        (str(Door(door).label), n)
+        for door, n in tickets.values_list("door")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("door", "n")
+    ]
     resolved = Q(resolved_at__isnull=False)
     totals = tickets.aggregate(
         total=Count("id"),
@@ -264,3 +272,45 @@ def service_performance(unit: Unit, period: Period, now: datetime) -> list[Servi
         )
         for r in rows
     ]
+
+
+def evidence_header() -> list[str]:
+    """The columns of a KPI's records in a spreadsheet (its export, the LED's annex)."""
+    return [
+        _("Reference"),
+        _("What"),
+        _("When"),
+        _("Counted"),
+        _("Passed"),
+        _("Note"),
+        _("Address"),
+    ]
+
+
+def evidence_rows(records: Iterable[Evidence], zone: tzinfo) -> Iterator[list[Any]]:
+    """Each record as a spreadsheet row, its moment in ``zone`` (the unit's)."""
+    for e in records:
+        yield [
+            e.reference,
+            e.label,
+            e.when.astimezone(zone).replace(tzinfo=None) if e.when else None,
+            _("yes") if e.counted else _("not yet"),
+            _("yes") if e.passed else _("no"),
+            e.note,
+            e.url,
+        ]
+
+
+def service_evaluations(unit: Unit, year: int) -> list[tuple[ServiceEvaluation, str]]:
+    """The year's evaluations of the unit's service types with each service's name (its
+    key where no SOP in force names it any more), findings and their owners read along."""
+    names = {(d.code, s.key): s.name for d in current_definitions(unit) for s in d.services}
+    listed = (
+        ServiceEvaluation.objects.filter(unit=unit, year=year)
+        .select_related("evaluated_by")
+        .prefetch_related(
+            Prefetch("findings", queryset=Finding.objects.select_related("owner").order_by("pk"))
+        )
+        .order_by("service_key", "pk")
+    )
+    return [(e, names.get((e.sop_code, e.service_key), e.service_key)) for e in listed]

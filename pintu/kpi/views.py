@@ -4,7 +4,6 @@ the yearly evaluations of the service types."""
 
 from __future__ import annotations
 
-from datetime import date
 from itertools import islice
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -26,39 +25,18 @@ from pintu.kpi import access, charts, selectors, services
 from pintu.kpi.engine import KpiResult, kpi_evidence, unit_kpis
 from pintu.kpi.measures import DOCUMENT_MEASURES, current_definitions
 from pintu.kpi.models import EvidenceDocument, Finding, ServiceEvaluation
+from pintu.kpi.pages import asked_year, readable_unit
 from pintu.org.models import Unit
+from pintu.sla.calendars import zone_for_unit
 from pintu.sop.measurement import Period
 
 EVIDENCE_PAGE = 100
-DOOR_WORDS = {
-    "web": gettext_lazy("Web portal"),
-    "email": gettext_lazy("E-mail"),
-    "whatsapp": "WhatsApp",
-    "walk_in": gettext_lazy("Walk-in"),
-    "phone": gettext_lazy("Phone"),
-}
-
-
-def _readable_unit(request: HttpRequest, code: str) -> Unit:
-    unit = get_object_or_404(Unit, code=code)
-    if not access.can_read(request.user, unit):
-        raise Http404
-    return unit
-
-
-def _month(number: int) -> str:
-    return dateformat.format(date(2000, number, 1), "M")
 
 
 def _result_chart(result: KpiResult) -> str:
     if result.measurement is None or not result.measurement.by_month:
         return ""
-    by_month = result.measurement.by_month
-    return charts.columns(
-        [(_month(m), by_month.get(m)) for m in range(1, 13)],
-        title=_("%(code)s by month (%%)") % {"code": result.code},
-        limit=100,
-    )
+    return charts.share_by_month(result.code, result.measurement.by_month)
 
 
 @require_GET
@@ -66,7 +44,7 @@ def _result_chart(result: KpiResult) -> str:
 def overview(request: HttpRequest) -> HttpResponse:
     """Every unit's KPIs met this year, for the quality unit and auditors; a unit's own
     people go straight to their unit."""
-    year = _year(request)
+    year = asked_year(request)
     if not access.reads_every_unit(request.user):
         own = [u for u in selectors.units_with_kpis() if access.can_read(request.user, u)]
         if not own:
@@ -88,15 +66,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "kpi/overview.html", {"year": year, "rows": rows, "chart": chart})
 
 
-def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
-
-
 @require_GET
 @login_required
 def unit_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    unit = _readable_unit(request, code)
+    unit = readable_unit(request, code)
     now, period = timezone.now(), Period.year(year)
     results = unit_kpis(unit, period, now)
     volumes = selectors.volumes(unit, period)
@@ -108,8 +81,8 @@ def unit_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "met": sum(bool(r.met) for r in results),
         "measured": sum(r.met is not None for r in results),
         "volumes": volumes,
-        "month_chart": charts.columns(
-            [(_month(m), float(volumes.by_month.get(m, 0))) for m in range(1, 13)],
+        "month_chart": charts.by_month(
+            {m: float(volumes.by_month.get(m, 0)) for m in range(1, 13)},
             title=_("Requests by month"),
         ),
         "service_chart": charts.bars(
@@ -117,7 +90,7 @@ def unit_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse:
             title=_("Requests by type"),
         ),
         "door_chart": charts.bars(
-            [charts.Bar(str(DOOR_WORDS.get(door, door)), n) for door, n in volumes.by_door],
+            [charts.Bar(door, n) for door, n in volumes.by_door],
             title=_("Requests by door"),
         ),
         "steps": selectors.step_timing(unit, period),
@@ -130,7 +103,7 @@ def unit_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @login_required
 def kpi_detail(request: HttpRequest, code: str, year: int, kpi: str) -> HttpResponse:
     """One KPI: its figures, its trend and every record behind it, filterable."""
-    unit = _readable_unit(request, code)
+    unit = readable_unit(request, code)
     try:
         result, evidence = kpi_evidence(unit, Period.year(year), timezone.now(), kpi)
     except LookupError:
@@ -167,29 +140,17 @@ def kpi_detail(request: HttpRequest, code: str, year: int, kpi: str) -> HttpResp
 @login_required
 def kpi_export(request: HttpRequest, code: str, year: int, kpi: str) -> FileResponse:
     """The KPI's records as XLSX, all of them, streamed from a temporary file."""
-    unit = _readable_unit(request, code)
+    unit = readable_unit(request, code)
     try:
         result, evidence = kpi_evidence(unit, Period.year(year), timezone.now(), kpi)
     except LookupError:
         raise Http404 from None
-    header = [_("Reference"), _("What"), _("When"), _("Counted"), _("Passed"), _("Note")]
-    rows = (
-        [
-            e.reference,
-            e.label,
-            timezone.localtime(e.when).replace(tzinfo=None) if e.when else None,
-            _("yes") if e.counted else _("not yet"),
-            _("yes") if e.passed else _("no"),
-            e.note,
-        ]
-        for e in evidence
-    )
     return xlsx_download(
         f"{unit.code}-{year}-{result.code}.xlsx",
         result.code,
-        header,
-        rows,
-        (16, 50, 18, 10, 10, 40),
+        selectors.evidence_header(),
+        selectors.evidence_rows(evidence, zone_for_unit(unit)),
+        (16, 50, 18, 10, 10, 40, 30),
     )
 
 
@@ -243,7 +204,7 @@ def _document_kpis(unit: Unit) -> list[tuple[str, str]]:
 
 @login_required
 def evidence_documents(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _readable_unit(request, code)
+    unit = readable_unit(request, code)
     form = EvidenceForm(
         request.POST or None,
         request.FILES or None,
@@ -352,7 +313,7 @@ class FindingForm(forms.Form):
 def evaluations(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """The year's evaluations of the unit's service types, their findings and the
     follow-up of each (B.1.8.16.e, B.1.8.17.c)."""
-    unit = _readable_unit(request, code)
+    unit = readable_unit(request, code)
     can_keep = access.can_keep_evidence(request.user, unit)
     definitions = list(current_definitions(unit))
     choices = [
@@ -370,18 +331,14 @@ def evaluations(request: HttpRequest, code: str, year: int) -> HttpResponse:
         if done is not None:
             messages.success(request, done)
             return redirect("kpi-evaluations", code=unit.code, year=year)
-    names = {(d.code, s.key): s.name for d in definitions for s in d.services}
-    listed = list(
-        ServiceEvaluation.objects.filter(unit=unit, year=year).prefetch_related("findings")
-    )
-    for evaluation in listed:
-        evaluation.service_name = names.get(  # type: ignore[attr-defined]
-            (evaluation.sop_code, evaluation.service_key), evaluation.service_key
-        )
+    listed = []
+    for evaluation, name in selectors.service_evaluations(unit, year):
+        evaluation.service_name = name  # type: ignore[attr-defined]
         # One form per evaluation, its fields' ids its own.
         evaluation.finding_form = FindingForm(  # type: ignore[attr-defined]
             auto_id=f"f{evaluation.pk}-%s", label_suffix=""
         )
+        listed.append(evaluation)
     context = {
         "unit": unit,
         "year": year,
@@ -446,9 +403,9 @@ urlpatterns: list[URLPattern] = [
     path("kpi/bukti/<int:pk>/", evidence_file, name="kpi-evidence-file"),
     path("kpi/bukti/<int:pk>/nilai/", evidence_judge, name="kpi-evidence-judge"),
     path("kpi/", overview, name="kpi-overview"),
-    path("kpi/<str:code>/<int:year>/", unit_dashboard, name="kpi-unit"),
-    path("kpi/<str:code>/<int:year>/k/<str:kpi>/", kpi_detail, name="kpi-detail"),
-    path("kpi/<str:code>/<int:year>/k/<str:kpi>/bukti.xlsx", kpi_export, name="kpi-export"),
-    path("kpi/<str:code>/<int:year>/evaluasi/", evaluations, name="kpi-evaluations"),
+    path("kpi/<str:code>/<year:year>/", unit_dashboard, name="kpi-unit"),
+    path("kpi/<str:code>/<year:year>/k/<str:kpi>/", kpi_detail, name="kpi-detail"),
+    path("kpi/<str:code>/<year:year>/k/<str:kpi>/bukti.xlsx", kpi_export, name="kpi-export"),
+    path("kpi/<str:code>/<year:year>/evaluasi/", evaluations, name="kpi-evaluations"),
     path("kpi/<str:code>/bukti/", evidence_documents, name="kpi-evidence"),
 ]

@@ -15,14 +15,13 @@ from datetime import date, datetime
 from itertools import islice
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from pintu.core.audit import audit_digests
 from pintu.kpi import selectors as kpi_selectors
 from pintu.kpi.engine import KpiResult, kpi_evidence, unit_kpis
 from pintu.kpi.measures import current_definitions
-from pintu.kpi.models import Finding, ServiceEvaluation
+from pintu.kpi.models import ServiceEvaluation
 from pintu.org.models import Membership, Role, Unit
 from pintu.reports.models import AnalysisPoint, FollowUp, Report
 from pintu.sop.measurement import Evidence, Period
@@ -64,7 +63,7 @@ class ReportContent:
     groups: list[kpi_selectors.Group]
     steps: list[kpi_selectors.StepTiming]
     services: list[kpi_selectors.ServicePerformance]
-    evaluations: list[ServiceEvaluation]
+    evaluations: list[tuple[ServiceEvaluation, str]]  # with the service's name
     points: list[AnalysisPoint]
     follow_ups: list[FollowUp]
     last_year: list[FollowUp]
@@ -165,14 +164,7 @@ def gather(report: Report, now: datetime, progress: Progress = _quiet) -> Report
     volumes = kpi_selectors.volumes(unit, period)
     services = kpi_selectors.service_performance(unit, period, now)
     steps = kpi_selectors.step_timing(unit, period)
-    evaluations = list(
-        ServiceEvaluation.objects.filter(unit=unit, year=report.year)
-        .select_related("evaluated_by")
-        .prefetch_related(
-            Prefetch("findings", queryset=Finding.objects.select_related("owner").order_by("pk"))
-        )
-        .order_by("service_key")
-    )
+    evaluations = kpi_selectors.service_evaluations(unit, report.year)
     last = Report.objects.filter(unit=unit, year=report.year - 1, kind=report.kind).first()
     heads = [
         m.user.get_full_name() or m.user.get_username()

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET
 
 from pintu.kpi import access
 from pintu.kpi.engine import unit_kpis
+from pintu.kpi.pages import asked_year, readable_unit
 from pintu.kpi.selectors import units_with_kpis
-from pintu.org.models import Unit
 from pintu.reports import services
 from pintu.reports.content import figures, report_for
 from pintu.reports.models import AnalysisPoint, FollowUp, Report, ReportVersion
@@ -77,25 +77,12 @@ class CloseForm(forms.Form):
     )
 
 
-def _readable_unit(request: HttpRequest, code: str) -> Unit:
-    unit = get_object_or_404(Unit, code=code)
-    if not access.can_read(request.user, unit):
-        raise Http404
-    return unit
-
-
-def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    default = timezone.localdate().year
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else default
-
-
 @require_GET
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     """The year's reports of every unit, for the quality unit and auditors; a unit's own
     people go straight to their unit's."""
-    year = _year(request)
+    year = asked_year(request)
     units = [u for u in units_with_kpis() if access.can_read(request.user, u)]
     if not units:
         raise PermissionDenied
@@ -123,9 +110,7 @@ def _kind(request: HttpRequest) -> str:
 
 @login_required
 def unit_report(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    unit = _readable_unit(request, code)
-    if not 2000 <= year <= 2100:
-        raise Http404
+    unit = readable_unit(request, code)
     kind = _kind(request)
     report = report_for(unit, year, kind)
     now = timezone.now()
@@ -307,5 +292,5 @@ urlpatterns: list[URLPattern] = [
     path("laporan/", overview, name="reports-overview"),
     path("laporan/versi/<int:pk>/status/", version_status, name="reports-status"),
     path("laporan/versi/<int:pk>/berkas/", version_file, name="reports-file"),
-    path("laporan/<str:code>/<int:year>/", unit_report, name="reports-unit"),
+    path("laporan/<str:code>/<year:year>/", unit_report, name="reports-unit"),
 ]

@@ -6,45 +6,26 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import docx
 import weasyprint
 from django.template.loader import render_to_string
-from django.utils import dateformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from pintu.core.moments import stamp
+from pintu.core.downloads import XLSX_TYPE, xlsx_sheets
+from pintu.core.moments import month_short, stamp
 from pintu.kpi import charts
 from pintu.kpi.engine import kpi_evidence
-from pintu.kpi.measures import current_definitions
+from pintu.kpi.selectors import evidence_header, evidence_rows
 from pintu.reports.content import Progress, ReportContent, met_text, value_text
-from pintu.reports.models import AnalysisPoint, Report
+from pintu.reports.models import AnalysisPoint
 from pintu.sla.calendars import zone_for_unit
 from pintu.sop.measurement import Period
-
-DOOR_WORDS = {
-    "web": "Portal web",
-    "email": "E-mail",
-    "whatsapp": "WhatsApp",
-    "walk_in": "Datang langsung",
-    "phone": "Telepon",
-}
-
-
-def _month(number: int) -> str:
-    return dateformat.format(date(2000, number, 1), "M")
-
-
-def _service_names(content: ReportContent) -> dict[tuple[str, str], str]:
-    return {(d.code, s.key): s.name for d in current_definitions(content.unit) for s in d.services}
-
 
 # The PDF's SVG is drawn apart from the page's styles: its colours go inside it.
 SVG_STYLE = (
@@ -61,16 +42,9 @@ def _styled(svg: str) -> str:
 def layout(content: ReportContent) -> dict[str, Any]:
     """What the writers share: each KPI row with its words, value and state, and the
     analysis by kind."""
-    names = _service_names(content)
-    month_values = [(_month(m), float(content.volumes.by_month.get(m, 0))) for m in range(1, 13)]
+    by_month = {m: float(content.volumes.by_month.get(m, 0)) for m in range(1, 13)}
     kpi_charts = [
-        _styled(
-            charts.columns(
-                [(_month(m), r.measurement.by_month.get(m)) for m in range(1, 13)],
-                title=_("%(code)s by month (%%)") % {"code": r.code},
-                limit=100,
-            )
-        )
+        _styled(charts.share_by_month(r.code, r.measurement.by_month))
         for r in content.results
         if r.kind == "share" and r.measurement is not None and r.measurement.by_month
     ]
@@ -86,17 +60,15 @@ def layout(content: ReportContent) -> dict[str, Any]:
             )
             for group in content.groups
         ],
-        "evaluations": [
-            (e, names.get((e.sop_code, e.service_key), e.service_key)) for e in content.evaluations
-        ],
+        "evaluations": content.evaluations,
         "analysis": [
             (kind, label, [p for p in content.points if p.kind == kind])
             for kind, label in AnalysisPoint.Kind.choices
         ],
         "appendices": [(a, value_text(a.result)) for a in content.appendices],
-        "doors": [(DOOR_WORDS.get(d, d), n) for d, n in content.volumes.by_door],
+        "doors": content.volumes.by_door,
         "charts": {
-            "month": _styled(charts.columns(month_values, title=_("Requests by month"))),
+            "month": _styled(charts.by_month(by_month, title=_("Requests by month"))),
             "kpis": kpi_charts,
         },
     }
@@ -173,7 +145,7 @@ def write_docx(content: ReportContent, progress: Progress) -> bytes:
     _table(
         document,
         [_("Month"), _("Requests")],
-        [[_month(m), str(content.volumes.by_month.get(m, 0))] for m in range(1, 13)],
+        [[month_short(m), str(content.volumes.by_month.get(m, 0))] for m in range(1, 13)],
     )
 
     document.add_heading("3. " + _("KPI results"), level=1)
@@ -280,24 +252,12 @@ def _evidence_word(evidence: Any) -> str:
 
 
 def write_xlsx(content: ReportContent, progress: Progress) -> bytes:
-    """The data annex: the KPI table, the volumes, and every record behind every KPI (no
-    cap), one sheet each, written without keeping the rows in memory."""
+    """The data annex: the KPI table, the services, and every record behind every KPI (no
+    cap), a sheet each, written without keeping the rows in memory."""
     book = Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    def header(sheet: Any, names: list[str]) -> None:
-        from openpyxl.cell import WriteOnlyCell
-
-        cells = []
-        for name in names:
-            cell = WriteOnlyCell(sheet, value=name)
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
-
-    kpis = book.create_sheet("KPI")
-    header(
-        kpis,
+    xlsx_sheets(
+        book,
+        "KPI",
         [
             "SOP",
             "KPI",
@@ -308,24 +268,23 @@ def write_xlsx(content: ReportContent, progress: Progress) -> bytes:
             _("Denominator"),
             _("State"),
         ],
-    )
-    for result in content.results:
-        m = result.measurement
-        kpis.append(
+        (
             [
-                result.sop,
-                result.code,
-                result.kpi.text,
-                result.kpi.target,
-                None if result.value is None else round(result.value, 2),
-                m.numerator if m else None,
-                m.denominator if m else None,
-                met_text(result),
+                r.sop,
+                r.code,
+                r.kpi.text,
+                r.kpi.target,
+                None if r.value is None else round(r.value, 2),
+                r.measurement.numerator if r.measurement else None,
+                r.measurement.denominator if r.measurement else None,
+                met_text(r),
             ]
-        )
-    services = book.create_sheet(_("Services"))
-    header(
-        services,
+            for r in content.results
+        ),
+    )
+    xlsx_sheets(
+        book,
+        _("Services"),
         [
             _("Request type"),
             _("Requests"),
@@ -336,9 +295,7 @@ def write_xlsx(content: ReportContent, progress: Progress) -> bytes:
             _("Rated"),
             _("Average"),
         ],
-    )
-    for s in content.services:
-        services.append(
+        (
             [
                 s.name,
                 s.requests,
@@ -349,20 +306,15 @@ def write_xlsx(content: ReportContent, progress: Progress) -> bytes:
                 s.rated,
                 None if s.average_rating is None else round(s.average_rating, 2),
             ]
-        )
+            for s in content.services
+        ),
+    )
     period = Period.year(content.year)
     zone = zone_for_unit(content.unit)
     measured = [r for r in content.results if r.measurement is not None]
     for index, result in enumerate(measured):
-        sheet = book.create_sheet(_sheet_name(result.code))
-        header(
-            sheet,
-            [_("Record"), _("What"), _("Passed"), _("Counted"), _("Note"), _("When"), _("Address")],
-        )
         _result, records = kpi_evidence(content.unit, period, content.generated_at, result.code)
-        for e in records:
-            when = e.when.astimezone(zone).replace(tzinfo=None) if e.when else None
-            sheet.append([e.reference, e.label, e.passed, e.counted, e.note, when, e.url])
+        xlsx_sheets(book, _sheet_name(result.code), evidence_header(), evidence_rows(records, zone))
         progress(75 + 20 * (index + 1) // max(len(measured), 1), _("Writing the XLSX"))
     output = io.BytesIO()
     book.save(output)
@@ -383,9 +335,5 @@ WRITERS: dict[str, Callable[[ReportContent, Progress], bytes]] = {
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_TYPE,
 }
-
-
-def kind_words(kind: str) -> str:
-    return str(Report.Kind(kind).label)

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+# The years a KPI or a report may be asked for.
+YEARS = range(2000, 2101)
+
 
 @dataclass(frozen=True)
 class Period:

@@ -296,3 +296,10 @@ def test_the_api_gives_the_kpis_and_their_records_a_page_at_a_time(
     assert sorted(listed) == sorted(t.reference for t in made) and rest["has_more"] is False
     assert api.get(f"/api/v1/kpi/P4M/{YEAR}").status_code == 404
     assert api.get(f"/api/v1/kpi/UPT-SI/{YEAR}/X.1/evidence").status_code == 404
+
+
+def test_a_year_no_period_can_have_is_not_found(sops: None, personas: Personas) -> None:
+    head = client(personas.head)
+    for address in ("/kpi/UPT-SI/1999/", "/kpi/UPT-SI/99999/", "/laporan/UPT-SI/2101/"):
+        assert head.get(address).status_code == 404, address
+    assert head.get(f"/kpi/UPT-SI/{YEAR}/").status_code == 200

@@ -14,6 +14,7 @@ from pintu.org.models import Unit
 from pintu.reports.content import gather, report_for
 from pintu.reports.models import Report
 from pintu.reports.writers import WRITERS
+from pintu.sop.measurement import YEARS
 
 KINDS = {"led": Report.Kind.LED, "analysis": Report.Kind.ANALYSIS}
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError(f"unknown unit {options['unit']!r}", returncode=2)
         year = options["year"]
-        if not 2000 <= year <= 2100:
+        if year not in YEARS:
             raise CommandError(f"year {year} is outside 2000-2100", returncode=2)
         output = options["output"]
         if output != "-" and not Path(output).parent.exists():
