@@ -177,3 +177,5 @@ def test_the_worker_runs_the_reminders_on_the_hour_and_the_page_lists_them(
     client.force_login(ks_staff)
     page = client.get(reverse("partners-agreement", args=[agreement.pk])).content.decode()
     assert "Pengingat terkirim" in page and "90 hari sebelum 30 Jun 2027" in page
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "Pengingat" not in title and page.count('id="reminders-title"') == 1
