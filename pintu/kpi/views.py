@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from pintu.core import charts
 from pintu.core.downloads import xlsx_download
 from pintu.desk.services.uploads import uploads_from_files
-from pintu.kpi import access, charts, selectors, services
+from pintu.kpi import access, selectors, services
 from pintu.kpi.engine import KpiResult, kpi_evidence, unit_kpis
 from pintu.kpi.measures import DOCUMENT_MEASURES, current_definitions
 from pintu.kpi.models import EvidenceDocument, Finding, ServiceEvaluation

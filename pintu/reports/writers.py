@@ -17,9 +17,9 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 from openpyxl import Workbook
 
+from pintu.core import charts
 from pintu.core.downloads import XLSX_TYPE, xlsx_sheets
 from pintu.core.moments import month_short, stamp
-from pintu.kpi import charts
 from pintu.kpi.engine import kpi_evidence
 from pintu.kpi.selectors import evidence_header, evidence_rows
 from pintu.reports.content import Progress, ReportContent, met_text, value_text

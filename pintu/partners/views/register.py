@@ -14,8 +14,9 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pintu.core import charts
 from pintu.desk.views.common import error_text
-from pintu.partners import charts, lifecycle, selectors, services
+from pintu.partners import lifecycle, selectors, services
 from pintu.partners.forms import (
     MOVE_WORDS,
     STATE_WORDS,
