@@ -9,7 +9,7 @@ secure and HTTPS is enforced, so that ``check --deploy`` is clean.
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -17,7 +17,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from pintu.core.env import Env, local_secret_key
-from pintu.partners.expiry import DEFAULT_DAYS, parse_days
 
 env = Env()
 
@@ -217,16 +216,8 @@ PINTU_SLA_WARN_BY_TARGET = env.percent_map("PINTU_SLA_WARN_BY_TARGET")
 PINTU_QUALITY_UNIT = env.text("PINTU_QUALITY_UNIT", "P4M")
 # A year's reports are due on this day (MM-DD) of the next year; each unit's heads and
 # sub-coordinators are reminded so many days before.
-PINTU_REPORT_DUE = env.text("PINTU_REPORT_DUE", "01-31")
-try:
-    date(2001, *(int(p) for p in PINTU_REPORT_DUE.split("-", 1)))
-except (TypeError, ValueError):
-    raise ImproperlyConfigured(
-        f"PINTU_REPORT_DUE={PINTU_REPORT_DUE!r} is not a day of the year as MM-DD (01-31)"
-    ) from None
-PINTU_REPORT_REMINDER_DAYS = [
-    int(d) for d in env.items("PINTU_REPORT_REMINDER_DAYS", ["30", "7"]) if d.isdigit()
-]
+PINTU_REPORT_DUE = env.month_day("PINTU_REPORT_DUE", "01-31")  # (month, day)
+PINTU_REPORT_REMINDER_DAYS = env.days("PINTU_REPORT_REMINDER_DAYS", (30, 7))
 # Records per KPI listed in the appendix of a PDF or DOCX report (the XLSX annex has all).
 PINTU_REPORT_APPENDIX_ROWS = env.number("PINTU_REPORT_APPENDIX_ROWS", 200, minimum=0)
 if PINTU_SLA_WARN_FRACTION > 1:
@@ -271,12 +262,7 @@ PINTU_PROBE_SECONDS = env.number("PINTU_PROBE_SECONDS", 300, minimum=30)
 PINTU_PROBE_TIMEOUT_SECONDS = env.number("PINTU_PROBE_TIMEOUT_SECONDS", 10, minimum=1)
 PINTU_PROBE_FAILURES = env.number("PINTU_PROBE_FAILURES", 3, minimum=1)
 # Partnerships: Unit Kerjasama is reminded this many days before an agreement ends.
-try:
-    PINTU_PARTNERS_REMINDER_DAYS = parse_days(
-        env.items("PINTU_PARTNERS_REMINDER_DAYS", [str(days) for days in DEFAULT_DAYS])
-    )
-except ValueError as error:
-    raise ImproperlyConfigured(f"PINTU_PARTNERS_REMINDER_DAYS: {error}") from None
+PINTU_PARTNERS_REMINDER_DAYS = env.days("PINTU_PARTNERS_REMINDER_DAYS", (180, 90, 30))
 
 # B.1.15.12's "kenaikan minimal sebesar 5%": percentage points a year, or per cent of
 # the year before ("relative"); the figure says which.

@@ -10,6 +10,7 @@ import os
 import secrets
 import zoneinfo
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -71,6 +72,34 @@ class Env:
         if value is None:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
+
+    def days(self, name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+        """``"180,90,30"`` → ``(180, 90, 30)``: whole numbers of days from 1, largest
+        first (e.g. the days before a deadline on which to remind)."""
+        value = self._raw(name)
+        if value is None:
+            return default
+        days = set()
+        for item in value.split(","):
+            text = item.strip()
+            if not text.isdigit() or int(text) < 1:
+                raise ImproperlyConfigured(
+                    f"{name}: {item.strip()!r} is not a number of days (e.g. 180,90,30)"
+                )
+            days.add(int(text))
+        return tuple(sorted(days, reverse=True))
+
+    def month_day(self, name: str, default: str) -> tuple[int, int]:
+        """``"01-31"`` → ``(1, 31)``: a day of the year, as MM-DD."""
+        value = self.text(name, default)
+        month, _, day = value.partition("-")
+        try:
+            date(2000, int(month), int(day))  # 2000: a leap year, so 02-29 is a day
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}={value!r} is not a day of the year as MM-DD (e.g. 01-31)"
+            ) from None
+        return int(month), int(day)
 
     def percent_map(self, name: str) -> dict[str, float]:
         """``"15m:50,1mo:80"`` → ``{"15m": 0.5, "1mo": 0.8}``: a share per key."""

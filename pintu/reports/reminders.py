@@ -23,11 +23,11 @@ def reminders_send(now: datetime, today: date) -> list[ReportReminder]:
     heads and sub-coordinators by e-mail, once per threshold however many workers run
     (the reminder's unique row is claimed in the transaction of its messages)."""
     # The report whose due day comes next: last year's until its day has passed.
-    spec = settings.PINTU_REPORT_DUE
-    year = today.year - 1 if today <= due_date(today.year - 1, spec) else today.year
+    day = settings.PINTU_REPORT_DUE
+    year = today.year - 1 if today <= due_date(today.year - 1, day) else today.year
     sent = []
     for unit in units_with_kpis():
-        days = reminder_due(today, year, spec, settings.PINTU_REPORT_REMINDER_DAYS)
+        days = reminder_due(today, year, day, settings.PINTU_REPORT_REMINDER_DAYS)
         if days is None:
             continue
         reminder = _remind(unit, year, days, now, today)

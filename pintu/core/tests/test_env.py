@@ -69,3 +69,25 @@ def test_local_secret_key_refuses_a_truncated_file(tmp_path) -> None:
     path.write_text("short")
     with pytest.raises(ImproperlyConfigured, match="shorter than 50"):
         local_secret_key(path)
+
+
+@pytest.mark.parametrize(
+    ("raw", "days"),
+    [("180,90,30", (180, 90, 30)), (" 30, 90 ,30", (90, 30)), ("7", (7,))],
+)
+def test_days_read_whole_numbers_largest_first(raw: str, days: tuple[int, ...]) -> None:
+    assert Env({"D": raw}).days("D", (1,)) == days
+
+
+@pytest.mark.parametrize("raw", ["0", "-5", "dua", "1.5", "30,7d"])
+def test_days_refuse_what_is_no_number_of_days(raw: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=r"^D: .* is not a number of days"):
+        Env({"D": raw}).days("D", (1,))
+
+
+def test_a_day_of_the_year_is_month_and_day() -> None:
+    assert Env({"DUE": "03-15"}).month_day("DUE", "01-31") == (3, 15)
+    assert Env({}).month_day("DUE", "01-31") == (1, 31)
+    for wrong in ("31-01", "02-30", "Januari", "1"):
+        with pytest.raises(ImproperlyConfigured, match="is not a day of the year as MM-DD"):
+            Env({"DUE": wrong}).month_day("DUE", "01-31")

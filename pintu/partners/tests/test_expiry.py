@@ -20,12 +20,13 @@ from pintu.core.periodic import SCHEDULES
 from pintu.org.models import Role
 from pintu.outbox.models import OutboxItem
 from pintu.partners import services
-from pintu.partners.expiry import DEFAULT_DAYS, parse_days, reminder_due
+from pintu.partners.expiry import reminder_due
 from pintu.partners.models import ExpiryReminder
 from pintu.partners.services.reminders import expiry_reminders_send
 from pintu.partners.tests.conftest import agreement_signed, partner_made
 
 END = date(2027, 6, 30)
+DEFAULT_DAYS = (180, 90, 30)  # PINTU_PARTNERS_REMINDER_DAYS's default
 
 
 @pytest.mark.parametrize(
@@ -50,20 +51,6 @@ def test_the_nearest_threshold_passed_is_the_one_due(today: date, due: int | Non
 def test_an_agreement_entered_late_skips_the_far_reminders() -> None:
     # Entered 60 days before its end: the 90-day reminder, never the 180-day one.
     assert reminder_due(END, END - timedelta(days=60), (180, 90, 30)) == 90
-
-
-@pytest.mark.parametrize(
-    ("items", "days"),
-    [(["180", "90", "30"], (180, 90, 30)), ([" 30", "90 ", "30"], (90, 30)), (["7"], (7,))],
-)
-def test_the_setting_reads_days_largest_first(items: list[str], days: tuple[int, ...]) -> None:
-    assert parse_days(items) == days
-
-
-@pytest.mark.parametrize("items", [["0"], ["-5"], ["dua"], ["1.5"], []])
-def test_the_setting_refuses_what_is_no_number_of_days(items: list[str]) -> None:
-    with pytest.raises(ValueError):
-        parse_days(items)
 
 
 @given(

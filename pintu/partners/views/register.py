@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,9 +32,6 @@ from pintu.partners.forms import (
 from pintu.partners.models import Agreement, AgreementVersion, Partner, PartnerContact
 from pintu.partners.views.common import download, page, reader, today, worker
 
-# The agreements the overview lists as ending soon: the first reminder's reach.
-ENDING_DAYS = 180
-
 
 @require_GET
 @login_required
@@ -41,6 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
     reader(request)
     day = today()
     counts = selectors.state_counts(day)
+    # Ending soon: within reach of the first expiry reminder.
+    within = max(settings.PINTU_PARTNERS_REMINDER_DAYS)
     return page(
         request,
         "partners/home.html",
@@ -50,10 +50,10 @@ def home(request: HttpRequest) -> HttpResponse:
             ],
             "ending": [
                 (agreement, (agreement.ends_on - day).days)
-                for agreement in selectors.agreements_ending(today=day, within_days=ENDING_DAYS)
+                for agreement in selectors.agreements_ending(today=day, within_days=within)
                 if agreement.ends_on is not None  # always: an ending agreement has an end
             ],
-            "ending_days": ENDING_DAYS,
+            "ending_days": within,
             "partner_count": Partner.objects.count(),
         },
     )

@@ -10,8 +10,8 @@ from pintu.reports.schedule import due_date, reminder_due
 
 
 def test_the_report_on_a_year_is_due_on_the_day_of_the_next_year() -> None:
-    assert due_date(2026, "01-31") == date(2027, 1, 31)
-    assert due_date(2026, "03-15") == date(2027, 3, 15)
+    assert due_date(2026, (1, 31)) == date(2027, 1, 31)
+    assert due_date(2026, (3, 15)) == date(2027, 3, 15)
 
 
 @pytest.mark.parametrize(
@@ -28,8 +28,8 @@ def test_the_report_on_a_year_is_due_on_the_day_of_the_next_year() -> None:
 def test_the_nearest_reached_threshold_is_the_reminder_of_the_day(
     today: date, expected: int | None
 ) -> None:
-    assert reminder_due(today, 2026, "01-31", [30, 7]) == expected
+    assert reminder_due(today, 2026, (1, 31), (30, 7)) == expected
 
 
 def test_no_thresholds_means_no_reminder() -> None:
-    assert reminder_due(date(2027, 1, 30), 2026, "01-31", []) is None
+    assert reminder_due(date(2027, 1, 30), 2026, (1, 31), ()) is None
