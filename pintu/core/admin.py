@@ -6,13 +6,10 @@ from django.http import HttpRequest
 from pintu.core.models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
-    list_display = ["at", "actor", "action", "object_repr", "unit"]
-    list_filter = ["action"]
-    search_fields = ["object_repr", "action"]
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """Rows that Pintu's services write, each with its audit row: the admin site shows
+    them and neither adds, changes nor deletes one (a deletion is the retention run's)."""
 
-    # The audit log is written by services only; nobody edits or deletes it by hand.
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -21,3 +18,10 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "object_repr", "unit"]
+    list_filter = ["action"]
+    search_fields = ["object_repr", "action"]

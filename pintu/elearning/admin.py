@@ -1,8 +1,6 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from pintu.core.admin import ReadOnlyAdmin
 from pintu.elearning.models import (
     Announcement,
     Course,
@@ -15,41 +13,31 @@ from pintu.elearning.models import (
 )
 
 
-class ReadOnly(admin.ModelAdmin[Any]):
-    """Rows that Pintu's services and synchronisation write, with their audit rows."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(MoodleSite)
-class MoodleSiteAdmin(ReadOnly):
+class MoodleSiteAdmin(ReadOnlyAdmin):
     list_display = ["name", "url", "from_environment", "synced_at", "last_error"]
     exclude = ["token_sealed"]
 
 
 @admin.register(Course)
-class CourseAdmin(ReadOnly):
+class CourseAdmin(ReadOnlyAdmin):
     list_display = ["shortname", "fullname", "idnumber", "category_name", "visible", "site"]
     list_filter = ["site", "visible"]
     search_fields = ["shortname", "fullname", "idnumber"]
 
 
 @admin.register(CourseChange)
-class CourseChangeAdmin(ReadOnly):
+class CourseChangeAdmin(ReadOnlyAdmin):
     list_display = ["course_name", "ticket", "approved_by", "approved_at", "applied_at"]
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(ReadOnly):
+class AnnouncementAdmin(ReadOnlyAdmin):
     list_display = ["title", "ticket", "site", "publish_at", "approved_by"]
 
 
 @admin.register(Release)
-class ReleaseAdmin(ReadOnly):
+class ReleaseAdmin(ReadOnlyAdmin):
     list_display = ["system", "published_at", "announce_due_at", "announced_at", "unit"]
 
 
@@ -61,11 +49,11 @@ class ProbedServiceAdmin(admin.ModelAdmin[ProbedService]):
 
 
 @admin.register(Probe)
-class ProbeAdmin(ReadOnly):
+class ProbeAdmin(ReadOnlyAdmin):
     list_display = ["service", "at", "up", "status", "latency_ms", "error"]
     list_filter = ["service", "up"]
 
 
 @admin.register(Outage)
-class OutageAdmin(ReadOnly):
+class OutageAdmin(ReadOnlyAdmin):
     list_display = ["service", "started_at", "ended_at", "ticket"]
