@@ -18,7 +18,7 @@ from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pintu.desk.models import Ticket
+from pintu.desk.models import Step, Ticket
 from pintu.kpi.models import EvidenceDocument, ServiceEvaluation
 from pintu.org.models import Unit
 from pintu.sla.calendars import zone_for_unit
@@ -73,20 +73,21 @@ def _month_rows(tickets: QuerySet[Ticket], counted: Q, passed: Q, unit: Unit) ->
     return [MonthCount(r["month"], r["counted"], r["passed"], r["waiting"]) for r in rows]
 
 
-def compute_share(rows: Sequence[MonthCount], **rest: Any) -> Measurement:
-    """The share of counted requests that passed, by month; those not counted yet are
-    said in the note."""
+def _share(rows: Sequence[MonthCount], waiting_words: str) -> Measurement:
     counted = sum(row.counted for row in rows)
     passed = sum(row.passed for row in rows)
     waiting = sum(row.waiting for row in rows)
     by_month = {row.month: 100.0 * row.passed / row.counted for row in rows if row.counted}
-    note = (
-        _("%(count)s requests still running before their deadline are not counted yet.")
-        % {"count": waiting}
-        if waiting
-        else ""
-    )
+    note = waiting_words % {"count": waiting} if waiting else ""
     return Measurement(passed, counted, by_month=by_month, note=note)
+
+
+def compute_share(rows: Sequence[MonthCount], **rest: Any) -> Measurement:
+    """The share of counted requests that passed, by month; those not counted yet are
+    said in the note."""
+    return _share(
+        rows, _("%(count)s requests still running before their deadline are not counted yet.")
+    )
 
 
 def _ticket_evidence(
@@ -349,6 +350,85 @@ def compute_evaluated(rows: Sequence[ServiceRow], **rest: Any) -> Measurement:
 
 
 # The measures whose evidence is an uploaded document rather than a record.
+# ---------------------------------------------------------------- steps (Mutu Baku)
+# The KPIs of SOP SDM.5.OT.02.02-5068 (Pintu's codes M.1.a and M.1.b): the 15 minutes each
+# of the office's steps may take, measured on the steps of the requests that ran through
+# it, as the desk timed them in working time when they were done.
+
+
+def _sop_steps(
+    unit: Unit, period: Period, definition: Definition, params: Mapping[str, Any]
+) -> Any:
+    """The steps among ``params["activities"]`` of the unit's requests under the SOP
+    received in the period, done or in progress (a step not taken is no step)."""
+    start, end = _bounds(unit, period)
+    return Step.objects.filter(
+        ticket__unit=unit,
+        ticket__service_type__sop__code=definition.code,
+        ticket__received_at__gte=start,
+        ticket__received_at__lt=end,
+        ticket__merged_into__isnull=True,
+        activity__key__in=list(params["activities"]),
+        state__in=[Step.State.DONE, Step.State.ACTIVE],
+    )
+
+
+STEP_COUNTED = Q(state=Step.State.DONE, within_standard__isnull=False)
+STEP_PASSED = Q(state=Step.State.DONE, within_standard=True)
+
+
+def steps_rows(
+    *, unit: Unit, period: Period, definition: Definition, params: Mapping[str, Any], **rest: Any
+) -> list[MonthCount]:
+    """A step counts once it is done (timed against its Mutu Baku by the desk, pauses
+    for the requester taken out); it passes when it took no longer than its standard.
+    Steps in progress are not counted yet."""
+    rows = (
+        _sop_steps(unit, period, definition, params)
+        .annotate(month=ExtractMonth("ticket__received_at", tzinfo=zone_for_unit(unit)))
+        .values("month")
+        .annotate(
+            counted=Count("id", filter=STEP_COUNTED),
+            passed=Count("id", filter=STEP_PASSED),
+            waiting=Count("id", filter=Q(state=Step.State.ACTIVE)),
+        )
+        .order_by("month")
+    )
+    return [MonthCount(r["month"], r["counted"], r["passed"], r["waiting"]) for r in rows]
+
+
+def compute_steps(rows: Sequence[MonthCount], **rest: Any) -> Measurement:
+    return _share(rows, _("%(count)s steps still in progress are not counted yet."))
+
+
+def steps_evidence(
+    *, unit: Unit, period: Period, definition: Definition, params: Mapping[str, Any], **rest: Any
+) -> Iterator[Evidence]:
+    steps: QuerySet[Step] = (
+        _sop_steps(unit, period, definition, params)
+        .select_related("ticket", "activity")
+        .order_by("ticket__received_at", "ticket_id", "position")
+    )
+    for step in steps.iterator(chunk_size=2000):
+        done = step.state == Step.State.DONE and step.within_standard is not None
+        if done:
+            note = _("%(minutes)s working minutes against %(standard)s") % {
+                "minutes": step.elapsed_minutes,
+                "standard": step.activity.time_standard,
+            }
+        else:
+            note = _("in progress")
+        yield Evidence(
+            reference=step.ticket.reference,
+            label=step.activity.description,
+            url=reverse("desk-ticket", args=[step.ticket.reference]),
+            passed=bool(step.within_standard),
+            counted=done,
+            note=note,
+            when=step.finished_at or step.started_at,
+        )
+
+
 DOCUMENT_MEASURES = ("evidence_present", "checklist_present")
 
 MEASURES: dict[str, Measure] = {
@@ -361,6 +441,9 @@ MEASURES: dict[str, Measure] = {
     "evidence_present": Measure(select=_documents, compute=compute_presence, kind="presence"),
     "checklist_present": Measure(select=_documents, compute=compute_checklist),
     "services_evaluated": Measure(select=evaluation_rows, compute=compute_evaluated),
+    "steps_within_standard": Measure(
+        select=steps_rows, compute=compute_steps, evidence=steps_evidence
+    ),
 }
 
 
