@@ -131,10 +131,9 @@ class SlapdPeer:
     def children(self, ou: str) -> list[str]:
         conn = self.admin()
         try:
+            # An ou that vanished raises (noSuchObject): it is not an empty list.
             conn.search(f"ou={ou},{BASE_DN}", "(objectClass=*)", LEVEL, attributes=["1.1"])
             return sorted(entry.entry_dn for entry in conn.entries)
-        except Exception:
-            return []
         finally:
             conn.unbind()
 
