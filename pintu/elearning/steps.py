@@ -9,15 +9,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pintu.core.moments import stamp
 from pintu.desk.actions import Outcome, StepAction, register
 from pintu.elearning.forms import AnnouncementForm, CourseChangeForm
 from pintu.elearning.services import announcement_approve, course_change_approve
 from pintu.elearning.words import change_lines
+from pintu.sla.calendars import zone_for_unit
 
 SOP = "PR.13.2"
 
@@ -73,7 +73,7 @@ def approve_announcement(
     return Outcome(
         output=_("Approved for %(when)s on %(site)s: %(targets)s.")
         % {
-            "when": date_format(timezone.localtime(announcement.publish_at), "j F Y H:i"),
+            "when": stamp(announcement.publish_at, zone_for_unit(step.ticket.unit)),
             "site": announcement.site.name,
             "targets": ", ".join(t.name for t in announcement.targets.all()),
         }

@@ -12,15 +12,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from pintu.core.moments import stamp
 from pintu.elearning import access, selectors, services
 from pintu.elearning.forms import ReleaseAnnouncedForm, ReleaseForm
 from pintu.elearning.models import AnnouncementTarget
 from pintu.elearning.words import change_lines
 from pintu.outbox.services import item_retry
+from pintu.sla.calendars import zone_for_unit
 
 
 def _readable(request: HttpRequest) -> None:
@@ -150,7 +151,7 @@ def releases(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("Recorded: its announcement is due by %(due)s.")
-                % {"due": date_format(timezone.localtime(release.announce_due_at), "j F Y H:i")},
+                % {"due": stamp(release.announce_due_at, zone_for_unit(release.unit))},
             )
             return redirect("elearning-releases")
     return _releases_page(request, form, status=200)

@@ -12,14 +12,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pintu.core.moments import stamp
 from pintu.desk.actions import Outcome, StepAction, register
 from pintu.media import services
 from pintu.media.forms import PlanForm, ReviewStepForm
 from pintu.media.models import ContentItem, ItemStatus
+from pintu.sla.calendars import zone_for_unit
 
 SOP = "PR.27.4"
 
@@ -42,7 +43,7 @@ def plan_on_calendar(*, actor: Any, step: Any, data: Mapping[str, Any], now: dat
         % {
             "title": item.title,
             "channel": item.get_channel_display(),
-            "when": date_format(timezone.localtime(item.planned_at), "j F Y H:i"),
+            "when": stamp(item.planned_at, zone_for_unit(step.ticket.unit)),
         }
     )
 

@@ -17,11 +17,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pintu.core.audit import audit_record
+from pintu.core.moments import stamp
 from pintu.desk import access
 from pintu.desk.models import Status, Ticket
 from pintu.desk.services import ticket_reply
@@ -30,6 +29,7 @@ from pintu.elearning.models import Announcement, AnnouncementTarget, Course, Moo
 from pintu.elearning.services.changes import TRANSPORT
 from pintu.elearning.services.releases import releases_announced_by, releases_covered
 from pintu.outbox.services import job_queue
+from pintu.sla.calendars import zone_for_unit
 
 
 def target_key(target: AnnouncementTarget) -> str:
@@ -187,7 +187,7 @@ def _tell_requester(announcement: Announcement, now: datetime) -> None:
     if not access.can_work_in(approver, ticket.unit):
         return
     names = ", ".join(target.name for target in announcement.targets.all())
-    when = date_format(timezone.localtime(announcement.publish_at), "j F Y H:i")
+    when = stamp(announcement.publish_at, zone_for_unit(ticket.unit))
     ticket_reply(
         actor=approver,
         ticket=ticket,

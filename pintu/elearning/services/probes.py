@@ -12,15 +12,15 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from pintu.core.moments import stamp
 from pintu.desk.models import Door, Ticket
 from pintu.desk.services import ContactDetails, Opening, ticket_create
 from pintu.elearning.availability import failures_in_a_row, is_up
 from pintu.elearning.models import Outage, Probe, ProbedService
 from pintu.elearning.probe import Look
+from pintu.sla.calendars import zone_for_unit
 from pintu.sop.models import ServiceType
 
 INCIDENT_SERVICE = ("PR.13.2", "gangguan-layanan")
@@ -77,7 +77,7 @@ def _incident(service: ProbedService, probe: Probe, since: datetime) -> Ticket |
                 "service": service.name,
                 "url": service.url,
                 "count": settings.PINTU_PROBE_FAILURES,
-                "since": date_format(timezone.localtime(since), "j F Y H:i"),
+                "since": stamp(since, zone_for_unit(service_type.sop.unit)),
                 "reason": reason,
             },
         ),
