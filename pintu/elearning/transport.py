@@ -44,7 +44,8 @@ def _course_update(item: OutboxItem) -> Sent:
             change=change, before=client.course(change.course_id).identity()
         )
     client.update_course(change.course_id, change.changes)
-    after = client.course(change.course_id).identity()
+    course = client.course(change.course_id)
+    after = course.identity()
     kept = unapplied(change.changes, after)
     if kept:
         raise PermanentFailure(
@@ -58,7 +59,7 @@ def _course_update(item: OutboxItem) -> Sent:
                 "id": change.course_id,
             }
         )
-    course_change_applied(change=change, after=after, now=timezone.now())
+    course_change_applied(change=change, course=course, now=timezone.now())
     return Sent(
         external_id=f"{change.site.name}:course:{change.course_id}",
         result={"before": change.before, "after": after},

@@ -22,8 +22,9 @@ from pintu.desk import access
 from pintu.desk.models import Status, Ticket
 from pintu.desk.services import ticket_reply
 from pintu.elearning.models import Course, CourseChange
-from pintu.elearning.protocol import IDENTITY_FIELDS, from_moodle_time, identity_changes
+from pintu.elearning.protocol import IDENTITY_FIELDS, CourseData, identity_changes
 from pintu.elearning.selectors import categories
+from pintu.elearning.services.sites import COURSE_FIELDS, course_take
 from pintu.elearning.words import change_lines
 from pintu.outbox.services import job_queue
 
@@ -119,7 +120,7 @@ def course_change_before(*, change: CourseChange, before: Mapping[str, Any]) -> 
 
 @transaction.atomic
 def course_change_applied(
-    *, change: CourseChange, after: Mapping[str, Any], now: datetime
+    *, change: CourseChange, course: CourseData, now: datetime
 ) -> CourseChange:
     """Moodle holds the new values: record the course afterwards, keep the course list in
     step, and tell the requester what changed (a reply by the approver that resolves the
@@ -131,7 +132,8 @@ def course_change_applied(
     )
     if change.applied_at is not None:
         return change
-    change.after = dict(after)
+    after = course.identity()
+    change.after = after
     change.applied_at = now
     change.save(update_fields=["after", "applied_at"])
     before = change.before or {}
@@ -143,7 +145,7 @@ def course_change_applied(
         before={"changes": {c.field: c.before for c in identity_changes(before, after)}},
         after={"changes": {c.field: c.after for c in identity_changes(before, after)}},
     )
-    _refresh_course(change, after, now)
+    _refresh_course(change, course, now)
     ticket = change.ticket
     if access.can_work_in(change.approved_by, ticket.unit):
         ticket_reply(
@@ -156,18 +158,10 @@ def course_change_applied(
     return change
 
 
-def _refresh_course(change: CourseChange, after: Mapping[str, Any], now: datetime) -> None:
-    Course.objects.filter(site=change.site, moodle_id=change.course_id).update(
-        fullname=str(after.get("fullname", ""))[:254],
-        shortname=str(after.get("shortname", ""))[:255],
-        idnumber=str(after.get("idnumber", ""))[:100],
-        category=int(after.get("categoryid") or 0),
-        summary=str(after.get("summary", "")),
-        start=from_moodle_time(int(after.get("startdate") or 0)),
-        end=from_moodle_time(int(after.get("enddate") or 0)),
-        visible=bool(after.get("visible", 1)),
-        synced_at=now,
-    )
+def _refresh_course(change: CourseChange, after: CourseData, now: datetime) -> None:
+    course = Course.objects.filter(site=change.site, moodle_id=change.course_id).first()
+    if course is not None:
+        course_take(course, after, now).save(update_fields=COURSE_FIELDS)
 
 
 def _applied_words(change: CourseChange) -> str:

@@ -102,6 +102,35 @@ def site_from_environment() -> MoodleSite | None:
     return site
 
 
+COURSE_FIELDS = [
+    "shortname",
+    "fullname",
+    "idnumber",
+    "category",
+    "category_name",
+    "summary",
+    "start",
+    "end",
+    "visible",
+    "synced_at",
+]
+
+
+def course_take(course: Course, data: CourseData, now: datetime) -> Course:
+    """``course`` as Moodle describes it in ``data`` (not saved): ``COURSE_FIELDS``."""
+    course.shortname = data.shortname[:255]
+    course.fullname = data.fullname[:254]
+    course.idnumber = data.idnumber[:100]
+    course.category = data.categoryid
+    course.category_name = data.categoryname[:255]
+    course.summary = data.summary
+    course.start = from_moodle_time(data.startdate)
+    course.end = from_moodle_time(data.enddate)
+    course.visible = data.visible
+    course.synced_at = now
+    return course
+
+
 @transaction.atomic
 def courses_store(*, site: MoodleSite, courses: Sequence[CourseData], now: datetime) -> int:
     """Keep the course list as Moodle gave it: new courses added, known ones updated,
@@ -112,34 +141,13 @@ def courses_store(*, site: MoodleSite, courses: Sequence[CourseData], now: datet
     front_page = next((c.id for c in courses if c.is_front_page), site.front_page_course)
     listed = {c.id: c for c in courses if not c.is_front_page}
     known = {course.moodle_id: course for course in Course.objects.filter(site=site)}
-    fields = [
-        "shortname",
-        "fullname",
-        "idnumber",
-        "category",
-        "category_name",
-        "summary",
-        "start",
-        "end",
-        "visible",
-        "synced_at",
-    ]
     changed: list[Course] = []
     new: list[Course] = []
     for moodle_id, data in listed.items():
-        course = known.get(moodle_id) or Course(site=site, moodle_id=moodle_id)
-        course.shortname = data.shortname[:255]
-        course.fullname = data.fullname[:254]
-        course.idnumber = data.idnumber[:100]
-        course.category = data.categoryid
-        course.category_name = data.categoryname[:255]
-        course.summary = data.summary
-        course.start = from_moodle_time(data.startdate)
-        course.end = from_moodle_time(data.enddate)
-        course.visible = data.visible
-        course.synced_at = now
+        known_or_new = known.get(moodle_id) or Course(site=site, moodle_id=moodle_id)
+        course = course_take(known_or_new, data, now)
         (changed if course.pk else new).append(course)
-    Course.objects.bulk_update(changed, fields, batch_size=500)
+    Course.objects.bulk_update(changed, COURSE_FIELDS, batch_size=500)
     Course.objects.bulk_create(new, batch_size=500)
     Course.objects.filter(site=site).exclude(moodle_id__in=list(listed)).delete()
     site.front_page_course = front_page

@@ -166,6 +166,15 @@ def test_an_unreachable_site_is_retried_later(
     assert job.status == OutboxItem.Status.SENT
 
 
+def test_a_course_moved_to_another_category_is_listed_under_its_new_name(
+    sops: None, site: MoodleSite, personas: Personas, moodle: MoodleState
+) -> None:
+    change = approved(sops, site, personas, data="Kategori", nilai_baru="Semester 4")
+    assert deliver() == 1
+    course = Course.objects.get(site=site, moodle_id=change.course_id)
+    assert (course.category, course.category_name) == (5, "Semester 4")
+
+
 @pytest.mark.parametrize(
     ("data", "wanted", "initial"),
     [
