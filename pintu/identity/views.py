@@ -45,7 +45,9 @@ def _manager(request: HttpRequest) -> None:
 def accounts_page(request: HttpRequest) -> HttpResponse:
     _reader(request)
     query = request.GET.get("q", "").strip()
-    accounts = CampusAccount.objects.select_related("record__unit").order_by("username")
+    accounts = CampusAccount.objects.select_related("record__unit", "ticket", "cohort").order_by(
+        "username"
+    )
     if query:
         accounts = accounts.filter(
             Q(username__icontains=query)

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -181,3 +183,26 @@ def test_the_import_page_lists_the_problems_and_keeps_everything_as_it_was(
     for person in (personas.requester, personas.other_staff):
         client.force_login(person)
         assert client.get(reverse("identity-import")).status_code == 403
+
+
+def test_the_accounts_page_reads_a_cohorts_accounts_in_as_many_queries_as_one(
+    personas: Personas,
+) -> None:
+    client = Client()
+    client.force_login(personas.admin)
+
+    def page_queries(lines: bytes, name: str) -> int:
+        cohort, _ = cohorts.cohort_create(
+            actor=personas.admin, filename=name, data=lines, send_messages=False, now=timezone.now()
+        )
+        assert cohort is not None
+        cohorts.cohort_run(cohort=cohort, now=timezone.now())
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(reverse("identity-accounts")).status_code == 200
+        return len(page.captured_queries)
+
+    one = page_queries(GOOD.split(b"\n", 2)[0] + b"\n" + GOOD.split(b"\n")[1] + b"\n", "a.csv")
+    assert CampusAccount.objects.count() == 1
+    three = page_queries(GOOD, "b.csv")
+    assert CampusAccount.objects.count() == 3
+    assert three == one
