@@ -78,7 +78,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class Verdict:
-    rows: int
+    rows: int  # the rows found good: all of them when the chain is intact
     head_seq: int
     head_hash: str
     problem: Problem | None
@@ -114,33 +114,33 @@ def verify(
         if seq > expected_seq:
             gap = f"{expected_seq}" if seq == expected_seq + 1 else f"{expected_seq}–{seq - 1}"
             return _fail(
-                count, "deleted", row_id, seq, f"row #{row_id} (seq {seq}): row seq {gap} before "
-                "it is missing (deleted)",
+                count - 1, "deleted", row_id, seq,
+                f"row #{row_id} (seq {seq}): row seq {gap} before it is missing (deleted)",
             )  # fmt: skip
         if head is not None and seq > head[0]:
             return _fail(
-                count, "out_of_order", row_id, seq,
+                count - 1, "out_of_order", row_id, seq,
                 f"row #{row_id} (seq {seq}): inserted after the chain head, not by the writer",
             )  # fmt: skip
         if seq < expected_seq or (previous_id is not None and row_id < previous_id):
             return _fail(
-                count, "out_of_order", row_id, seq,
+                count - 1, "out_of_order", row_id, seq,
                 f"row #{row_id} (seq {seq}): inserted out of order",
             )  # fmt: skip
         if row["prev_hash"] != expected_prev:
             return _fail(
-                count, "out_of_order", row_id, seq,
+                count - 1, "out_of_order", row_id, seq,
                 f"row #{row_id} (seq {seq}): does not link to the row before it (inserted "
                 "out of order, or the row before was altered and hashed again)",
             )  # fmt: skip
         if row_hash(expected_prev, row) != row["hash"]:
             return _fail(
-                count, "altered", row_id, seq, f"row #{row_id} (seq {seq}): altered"
+                count - 1, "altered", row_id, seq, f"row #{row_id} (seq {seq}): altered"
             )  # fmt: skip
         if seq in by_seq and by_seq[seq][1] != row["hash"]:
             day = by_seq[seq][0]
             return _fail(
-                count, "digest", row_id, seq,
+                count - 1, "digest", row_id, seq,
                 f"row #{row_id} (seq {seq}): differs from the digest kept on {day} "
                 "(the chain was rewritten)",
             )  # fmt: skip

@@ -174,3 +174,14 @@ def test_any_deleted_row_is_found(count: int, data: st.DataObject) -> None:
     del rows[index]
     problem = chain.verify(rows, head=head).problem
     assert problem is not None and problem.kind == "deleted"
+
+
+def test_a_broken_chain_counts_the_good_rows_before_the_break() -> None:
+    rows = make_chain(5)
+    head = head_of(rows)
+    altered = [*rows[:2], {**rows[2], "action": "ticket.note"}, *rows[3:]]
+    assert chain.verify(altered, head=head).rows == 2  # rows 1 and 2
+    # The last two deleted: the three read were all good.
+    verdict = chain.verify(rows[:3], head=head)
+    assert verdict.problem is not None and verdict.problem.kind == "deleted"
+    assert verdict.rows == 3

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         verdict = audit_verify()
         if verdict.problem is not None:
             raise CommandError(
-                f"audit chain broken after {verdict.rows - 1} good rows: {verdict.problem.message}",
+                f"audit chain broken after {verdict.rows} good rows: {verdict.problem.message}",
                 returncode=1,
             )
         self.stdout.write(
