@@ -9,10 +9,7 @@ cached on the user, so the menu item costs no query per page.
 
 from __future__ import annotations
 
-import time
 from typing import Any
-
-from django.db.models.signals import post_delete, post_save
 
 from pintu.desk.access import WORKING_ROLES
 from pintu.org import access as org_access
@@ -21,34 +18,9 @@ from pintu.org.models import Unit
 UNIT = "KS"  # the unit of SOP PR.KS
 SOP = "PR.KS"
 
-# Unit ids change only when units are made or removed: read them once a minute (or
-# again at once, after a unit was saved in this process), not once per page.
-SHARED_SECONDS = 60.0
-_units: list[tuple[float, frozenset[int]]] = []
-
-
-def partnership_unit_ids() -> frozenset[int]:
-    """Unit Kerjasama and the unit it belongs to."""
-    now = time.monotonic()
-    if _units and now - _units[0][0] < SHARED_SECONDS:
-        return _units[0][1]
-    ids = frozenset(
-        pk
-        for row in Unit.objects.filter(code=UNIT).values_list("pk", "parent_id")
-        for pk in row
-        if pk is not None
-    )
-    _units[:] = [(now, ids)]
-    return ids
-
-
-def units_changed(**_: object) -> None:
-    _units.clear()
-
-
-def connect_signals() -> None:
-    post_save.connect(units_changed, sender=Unit, dispatch_uid="partners-units-saved")
-    post_delete.connect(units_changed, sender=Unit, dispatch_uid="partners-units-deleted")
+# The units whose people work on partnerships: the SOP names the staff of Unit Kerjasama
+# and Koor.PHK, the sub-coordinator of Humas dan Kerjasama above it.
+PARTNERSHIP_UNITS = frozenset({UNIT, "PHK"})
 
 
 def partnership_unit() -> Unit:
@@ -60,8 +32,7 @@ def can_work(user: Any) -> bool:
     """Keep the register, run activities, monitor, send surveys, import."""
     if org_access.is_admin(user):
         return True
-    units = org_access.unit_ids_with(user, WORKING_ROLES)
-    return bool(units) and bool(units & partnership_unit_ids())
+    return bool(org_access.unit_codes_with(user, WORKING_ROLES) & PARTNERSHIP_UNITS)
 
 
 def can_read(user: Any) -> bool:

@@ -10,10 +10,3 @@ class PartnersConfig(AppConfig):
     name = "pintu.partners"
     label = "partners"
     verbose_name = _("Partnerships")
-
-    def ready(self) -> None:
-        # The menu asks on every page which units work on partnerships; a unit saved
-        # or removed in this process makes it ask the database again.
-        from pintu.partners import access
-
-        access.connect_signals()

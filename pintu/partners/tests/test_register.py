@@ -18,7 +18,7 @@ from pintu.conftest import Personas, make_user
 from pintu.core.models import AuditEvent
 from pintu.desk.services import Upload
 from pintu.org.models import Role, Unit
-from pintu.partners import access, selectors, services
+from pintu.partners import selectors, services
 from pintu.partners.lifecycle import state_on
 from pintu.partners.models import Agreement, Partner
 from pintu.partners.tests.conftest import PDF, agreement_signed, partner_made
@@ -224,19 +224,10 @@ def test_the_menu_shows_partnerships_to_those_who_may_use_them_without_a_query(
     for viewer, shown in ((ks_staff, True), (personas.auditor, True), (personas.staff, False)):
         client = Client()
         client.force_login(viewer)
-        client.get(reverse("portal-home"))  # the unit ids are read once, then kept
         with CaptureQueriesContext(connection) as queries:
             body = client.get(reverse("portal-home")).content.decode()
         assert (reverse("partners-home") in body) == shown
         assert not any("org_unit" in q["sql"] and '"code" = ' in q["sql"] for q in queries)
-
-
-def test_a_unit_saved_makes_the_menu_read_the_units_again(ks_staff: Any) -> None:
-    ks = Unit.objects.get(code="KS")
-    assert access.partnership_unit_ids() == {ks.pk, ks.parent_id}
-    ks.parent = Unit.objects.get(code="DIR")
-    ks.save()
-    assert access.partnership_unit_ids() == {ks.pk, ks.parent_id}
 
 
 def test_the_lists_cost_the_same_queries_however_many_rows(ks_staff: Any) -> None:
