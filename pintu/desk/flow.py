@@ -38,11 +38,10 @@ def opening_states(definition: Definition, keys: Sequence[str]) -> list[State]:
     """The states a request's steps start in, in the order of ``keys`` (the service's
     activities): the leading steps that the requester performs (sending the request)
     are done on arrival, the first step of the office is in progress, the rest wait."""
-    requester_roles = set(definition.requester_roles)
     states: list[State] = []
     leading = True
     for key in keys:
-        if leading and definition.activity(key).actor in requester_roles:
+        if leading and definition.by_requester(definition.activity(key).actor):
             states.append(DONE)
         elif leading:
             states.append(ACTIVE)

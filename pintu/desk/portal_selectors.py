@@ -145,7 +145,6 @@ class Progress:
 def request_progress(ticket: Ticket) -> list[Progress]:
     """The request's steps from the requester's side, in order (one query)."""
     definition = ticket.service_type.sop.parsed()
-    requester_roles = set(definition.requester_roles)
     steps = ticket_steps(ticket)
     undecided = {step.activity.key for step in steps if step.state in _OPEN_STEPS}
     # The outcomes of a branch nobody has chosen yet: only one of them will happen.
@@ -167,7 +166,7 @@ def request_progress(ticket: Ticket) -> list[Progress]:
             Progress(
                 description=step.activity.description,
                 phase=phase,
-                yours=step.activity.actor in requester_roles,
+                yours=definition.by_requester(step.activity.actor),
                 finished_at=step.finished_at,
             )
         )

@@ -158,9 +158,8 @@ def step_timing(unit: Unit, period: Period) -> list[StepTiming]:
     timings = []
     for sop in Sop.objects.filter(unit=unit, is_current=True).order_by("code"):
         definition = sop.parsed()
-        requester_roles = set(definition.requester_roles)
         for activity in definition.activities:
-            if activity.time_standard is None or activity.actor in requester_roles:
+            if activity.time_standard is None or definition.by_requester(activity.actor):
                 continue
             done, within = counts.get((sop.code, activity.key), (0, 0))
             timings.append(

@@ -133,6 +133,11 @@ class Definition:
     def activity(self, key: str) -> Activity:
         return next(activity for activity in self.activities if activity.key == key)
 
+    def by_requester(self, actor: str) -> bool:
+        """Whether ``actor`` (an activity's role) is the requester (the SOP's "Pemohon"
+        and "Pengguna" rows): their steps are their time, never the unit's."""
+        return actor in self.requester_roles
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["effective"] = self.effective.isoformat() if self.effective else None

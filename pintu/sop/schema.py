@@ -427,6 +427,9 @@ class _Parser(NodeReader):
                 )
             if activity.end and activity.next:
                 self.fail_at(f"{path}.next", "a step with end: true has no next steps")
+            if len(activity.next) > 1 and activity.actor in definition.requester_roles:
+                # The requester's message completes their step: it has no choice to make.
+                self.fail_at(f"{path}.next", "a step the requester performs cannot branch")
             for j, branch in enumerate(activity.next):
                 where = f"{path}.next[{j}]"
                 if branch.to not in activity_keys:

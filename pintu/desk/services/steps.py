@@ -126,7 +126,7 @@ def ticket_complete_step(
 
 
 def _is_requesters(definition: Definition, step: Step) -> bool:
-    return definition.activity(step.activity.key).actor in definition.requester_roles
+    return definition.by_requester(step.activity.actor)
 
 
 def _finish(

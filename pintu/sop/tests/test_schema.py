@@ -231,6 +231,17 @@ CASES: list[tuple[str, list[tuple[str, str]], str]] = [
         "t.yaml:23: activities[1].next[1].when: required when a step has more than one next step",
     ),
     (
+        "a requester's step that branches",
+        [
+            ("\nactivities:\n", "\nrequester_roles: [pemohon]\nactivities:\n"),
+            (
+                "    actor: staf\n    description: memutuskan",
+                "    actor: pemohon\n    description: memutuskan",
+            ),
+        ],
+        "t.yaml:22: activities[1].next: a step the requester performs cannot branch",
+    ),
+    (
         "end step with next steps",
         [("    end: true\n", "    end: true\n    next: [{to: tolak}]\n")],
         "t.yaml:29: activities[2].next: a step with end: true has no next steps",
