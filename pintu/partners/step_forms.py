@@ -143,10 +143,6 @@ class PlanForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("planned_start"), data.get("planned_end")
-        if start and end and end < start:
-            self.add_error("planned_end", _("The plan ends before it starts."))
-        agreement = data.get("agreement")
         partner = data.get("partner")
         if partner is None and data.get("new_partner", "").strip():
             # Named again: the partner the register has under that name.
@@ -154,8 +150,6 @@ class PlanForm(StepForm):
             data["partner"] = partner
         if partner is None and not data.get("new_partner", "").strip():
             self.add_error("partner", _("Choose the partner, or name one new to the register."))
-        if agreement and partner and not agreement.partners.filter(pk=partner.pk).exists():
-            self.add_error("agreement", _("The partner is no party to this agreement."))
         return data
 
 
@@ -220,15 +214,6 @@ class ExecutionForm(StepForm):
             required=True,
             help_text=_("B.1.15.7 and B.1.15.12 count the departments and programmes named."),
         )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not (data.get("place") or data.get("link")):
-            self.add_error("place", _("Give the place, or the link of a meeting online."))
-        held_on, until = data.get("held_on"), data.get("held_until")
-        if held_on and until and until < held_on:
-            self.add_error("held_until", _("The activity ends before it starts."))
-        return data
 
 
 class ReportForm(StepForm):

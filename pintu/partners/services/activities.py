@@ -74,6 +74,10 @@ def activity_plan(
     require_work(actor)
     if not agenda.strip():
         raise ValidationError(_("Write the agenda of the activity."))
+    if planned_end is not None and planned_end < planned_start:
+        raise ValidationError({"planned_end": _("The plan ends before it starts.")})
+    if agreement is not None and not agreement.partners.filter(pk=partner.pk).exists():
+        raise ValidationError({"agreement": _("The partner is no party to this agreement.")})
     activity = Activity.objects.filter(ticket=ticket).first() or Activity(ticket=ticket)
     created = activity.pk is None
     activity.title = title.strip()[:300]
@@ -221,7 +225,9 @@ def activity_record(
     if held_on > _local_day(now):
         raise ValidationError(_("An activity is recorded once it has taken place."))
     if not (place.strip() or link.strip()):
-        raise ValidationError(_("Give the place, or the link of a meeting online."))
+        raise ValidationError({"place": _("Give the place, or the link of a meeting online.")})
+    if held_until is not None and held_until < held_on:
+        raise ValidationError({"held_until": _("The activity ends before it starts.")})
     if not units:
         raise ValidationError(_("Name the departments or study programmes involved."))
     activity.kind = kind

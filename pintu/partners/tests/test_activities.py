@@ -207,7 +207,7 @@ def test_refused_steps_stay_in_progress_and_write_nothing(
 ) -> None:
     partner = partner_made(ks_staff)
     ticket = activity_request(personas)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Rencana berakhir sebelum dimulai"):
         plan_it(ticket, ks_staff, partner, planned_start="2026-05-20", planned_end="2026-05-01")
     assert not Activity.objects.exists()
     plan_it(ticket, ks_staff, partner, notify="")
@@ -236,6 +236,17 @@ def test_refused_steps_stay_in_progress_and_write_nothing(
             actor=ks_staff,
             step=step_of(ticket, "pelaksanaan"),
             data={**execution, f"{PREFIX}-held_on": "2026-05-04", f"{PREFIX}-place": ""},
+            now=NOW,
+        )
+    with pytest.raises(ValidationError, match="Kegiatan berakhir sebelum dimulai"):
+        desk.ticket_complete_step(
+            actor=ks_staff,
+            step=step_of(ticket, "pelaksanaan"),
+            data={
+                **execution,
+                f"{PREFIX}-held_on": "2026-05-04",
+                f"{PREFIX}-held_until": "2026-05-03",
+            },
             now=NOW,
         )
     assert step_of(ticket, "pelaksanaan").state == Step.State.ACTIVE
