@@ -16,17 +16,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pintu.core.audit import audit_record
+from pintu.core.moments import stamp
 from pintu.desk import services as desk
 from pintu.desk.models import Door, Ticket
 from pintu.org.models import User
 from pintu.outbox.models import OutboxItem
 from pintu.outbox.services import message_queue
+from pintu.sla.calendars import zone_for_unit
 from pintu.vault import access
 from pintu.vault.models import AccessRequest, DigitalAccount, Grant, Review, ReviewItem, Rotation
+from pintu.vault.selectors import running
 
 
 def _names(accounts: Iterable[DigitalAccount]) -> str:
@@ -101,7 +103,7 @@ def grant_create(
         grantee=grantee, ticket=ticket, granted_at=now, granted_by=actor, ends_at=ends_at
     )
     grant.accounts.set(accounts)
-    until = date_format(timezone.localtime(ends_at), "j F Y H:i")
+    until = stamp(ends_at, zone_for_unit(ticket.unit))
     audit_record(
         actor=actor,
         action="access.grant",
@@ -239,9 +241,7 @@ def reviews_open(*, now: datetime) -> list[Review]:
     review listing every grant still running on their accounts."""
     opened = []
     stewards = (
-        Grant.objects.filter(ended_at__isnull=True, ends_at__gt=now)
-        .values_list("accounts__steward", flat=True)
-        .distinct()
+        Grant.objects.filter(running(now)).values_list("accounts__steward", flat=True).distinct()
     )
     for steward_id in sorted({pk for pk in stewards if pk is not None}):
         with transaction.atomic():
@@ -249,10 +249,8 @@ def reviews_open(*, now: datetime) -> list[Review]:
             if not review_due(steward=steward, now=now):
                 continue
             review = Review.objects.create(steward=steward, opened_at=now)
-            running = Grant.objects.filter(
-                ended_at__isnull=True, ends_at__gt=now, accounts__steward=steward
-            ).distinct()
-            ReviewItem.objects.bulk_create([ReviewItem(review=review, grant=g) for g in running])
+            current = Grant.objects.filter(running(now), accounts__steward=steward).distinct()
+            ReviewItem.objects.bulk_create([ReviewItem(review=review, grant=g) for g in current])
             audit_record(
                 actor=None,
                 action="access.review_open",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Prefetch, Q, QuerySet
 
 from pintu.desk import access
 from pintu.org import access as org_access
@@ -38,8 +38,13 @@ def grants_of(person: Any, *, now: datetime) -> QuerySet[Grant]:
     )
 
 
-def account_grants(account: DigitalAccount) -> QuerySet[Grant]:
-    return account.grants.select_related("grantee", "granted_by", "ticket").order_by("-granted_at")
+def account_grants(account: DigitalAccount, *, now: datetime) -> QuerySet[Grant]:
+    """The account's grants, newest first, each with ``is_running`` at ``now``."""
+    return (
+        account.grants.select_related("grantee", "granted_by", "ticket")
+        .annotate(is_running=ExpressionWrapper(running(now), output_field=BooleanField()))
+        .order_by("-granted_at")
+    )
 
 
 def account_reveals(account: DigitalAccount) -> QuerySet[Reveal]:

@@ -19,6 +19,7 @@ from pintu.org.models import Unit
 from pintu.vault import access, envelope
 from pintu.vault.keys import KeyUnavailable, current_key
 from pintu.vault.models import Classification, DigitalAccount, Grant, Reveal, Rotation
+from pintu.vault.selectors import running
 
 
 def _sealed(account: DigitalAccount, plain: str) -> str:
@@ -182,8 +183,7 @@ def credential_set(
 def grant_covering(*, person: Any, account: DigitalAccount, now: datetime) -> Grant | None:
     """The current grant through which ``person`` may see ``account``, if any."""
     return (
-        Grant.objects.filter(grantee=person, accounts=account, ended_at__isnull=True)
-        .filter(ends_at__gt=now)
+        Grant.objects.filter(running(now), grantee=person, accounts=account)
         .order_by("-ends_at")
         .first()
     )

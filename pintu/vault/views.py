@@ -88,14 +88,15 @@ def account_page(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("vault-account", pk=account.pk)
         except ValidationError as error:
             messages.error(request, error_text(error))
+    now = timezone.now()
     context = {
         "account": account,
         "keeps": keeps,
         "edit_form": edit,
         "credential_form": credential,
-        "grants": selectors.account_grants(account),
+        "grants": selectors.account_grants(account, now=now),
         "reveals": selectors.account_reveals(account)[:50],
-        "now": timezone.now(),
+        "now": now,
     }
     return render(request, "vault/account.html", context)
 
