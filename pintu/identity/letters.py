@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import segno
-import weasyprint
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from pintu.core.pdf import html_pdf
 from pintu.identity.cohorts import letters_of
 from pintu.identity.handover import link_url
 from pintu.identity.models import Cohort
@@ -23,4 +23,4 @@ def letters_pdf(cohort: Cohort, *, now: datetime) -> bytes:
         svg = mark_safe(qr)  # noqa: S308 (segno's drawing of our own link)
         pages.append({"line": line, "handover": handover, "url": url, "qr": svg})
     html = render_to_string("identity/letters.html", {"cohort": cohort, "pages": pages})
-    return weasyprint.HTML(string=html).write_pdf()
+    return html_pdf(html)

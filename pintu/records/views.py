@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import weasyprint
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from pintu.core.pdf import html_pdf
 from pintu.desk.models import Ticket
 from pintu.org import access
 from pintu.org.models import Unit
@@ -119,9 +119,7 @@ def proposal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         (item, _kind_words().get(item.kind, item.kind)) for item in proposal.items.all()
     ]
     html = render_to_string("records/berita_acara.html", context, request=request)
-    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    document = weasyprint.HTML(string=html, base_url="data:,", url_fetcher=fetcher)
-    response = HttpResponse(document.write_pdf(), content_type="application/pdf")
+    response = HttpResponse(html_pdf(html), content_type="application/pdf")
     unit = proposal.unit.code if proposal.unit else "umum"
     response["Content-Disposition"] = (
         f'attachment; filename="berita-acara-pemusnahan-{unit}-{proposal.pk}.pdf"'

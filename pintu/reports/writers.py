@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 import docx
-import weasyprint
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from openpyxl import Workbook
 from pintu.core import charts
 from pintu.core.downloads import XLSX_TYPE, xlsx_sheets
 from pintu.core.moments import month_short, stamp
+from pintu.core.pdf import html_pdf
 from pintu.kpi.engine import kpi_evidence
 from pintu.kpi.selectors import evidence_header, evidence_rows
 from pintu.reports.content import Progress, ReportContent, met_text, value_text
@@ -77,9 +77,7 @@ def layout(content: ReportContent) -> dict[str, Any]:
 def write_pdf(content: ReportContent, progress: Progress) -> bytes:
     html = render_to_string("reports/document.html", layout(content))
     progress(80, _("Writing the PDF"))
-    # Everything is inline: no fetch of any other address or file.
-    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    return bytes(weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf())
+    return html_pdf(html)
 
 
 # ---------------------------------------------------------------- DOCX

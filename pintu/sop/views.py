@@ -8,7 +8,6 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-import weasyprint
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from pintu.core.pdf import html_pdf
 from pintu.org.models import Unit
 from pintu.sop import diagram, selectors
 from pintu.sop.definition import RETENTION_RE, Activity, Definition, Service
@@ -223,13 +223,7 @@ def pdf(request: HttpRequest, code: str) -> HttpResponse:
     context = _document_context(sop)
     context["stylesheet"] = _document_styles()
     html = render_to_string("sop/print.html", context, request=request)
-    # Everything the document needs is inline; refuse any other fetch (no network call
-    # inside a request, and no reading of local files named by data).
-    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    document = weasyprint.HTML(
-        string=html, base_url=request.build_absolute_uri(), url_fetcher=fetcher
-    )
-    response = HttpResponse(document.write_pdf(), content_type="application/pdf")
+    response = HttpResponse(html_pdf(html), content_type="application/pdf")
     name = UNSAFE_FILENAME.sub("_", sop.code) + ("" if sop.is_current else f"-r{sop.revision}")
     response["Content-Disposition"] = f'attachment; filename="SOP-{name}.pdf"'
     return response
