@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pintu.core.audit import audit_record
@@ -381,7 +382,9 @@ def account_disable(
     account = (
         CampusAccount.objects.select_for_update().select_related("record__unit").get(pk=account.pk)
     )
-    if on is not None and on > now.date():
+    # The day in the institution's zone, as the worker that disables on it reads it (the
+    # UTC date lagged a day behind from midnight to 07:00 WIB).
+    if on is not None and on > timezone.localdate(now):
         account.disable_on = on
         account.save(update_fields=["disable_on"])
         _audit(actor, "campus_account.schedule_disable", account, on=on.isoformat())

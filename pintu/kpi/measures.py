@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pintu.desk.models import Step, Ticket
@@ -217,8 +218,9 @@ def _documents(*, unit: Unit, kpi: Kpi, **rest: Any) -> list[DocumentRow]:
 
 def _day_judged(period: Period, now: datetime) -> date:
     """The day a document must be valid on: the period's end, or today for a period
-    still running (an expired judgement no longer holds)."""
-    return min(period.end, now.date())
+    still running (an expired judgement no longer holds); today in the institution's
+    zone, not UTC's."""
+    return min(period.end, timezone.localdate(now))
 
 
 def _holds(row: DocumentRow, day: date) -> bool:

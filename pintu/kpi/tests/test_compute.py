@@ -3,7 +3,7 @@ that the records listed add up to it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -94,6 +94,9 @@ def test_an_expired_judgement_is_no_longer_met() -> None:
     assert compute_presence([expired], period=YEAR, now=AFTER_THE_YEAR).numerator == 0
     # During the year it is judged on today: in June it still held.
     assert compute_presence([expired], period=YEAR, now=IN_JUNE).numerator == 1
+    # 1 October 01:00 WIB is still 30 September in UTC: today is 1 October.
+    early = datetime(2026, 9, 30, 18, tzinfo=UTC)
+    assert compute_presence([expired], period=YEAR, now=early).numerator == 0
 
 
 def test_a_document_valid_only_from_later_does_not_count_today() -> None:
