@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from pintu.core import charts
-from pintu.core.downloads import xlsx_download
+from pintu.core.downloads import stored_file, xlsx_download
 from pintu.desk.services.uploads import uploads_from_files
 from pintu.kpi import access, selectors, services
 from pintu.kpi.engine import KpiResult, kpi_evidence, unit_kpis
@@ -254,13 +254,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(EvidenceDocument, pk=pk)
     if not access.can_read(request.user, document.unit):
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
+    response = stored_file(document.file, document.filename, document.content_type)
     return response
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from pintu.core.downloads import stored_file
 from pintu.kpi import access
 from pintu.kpi.engine import unit_kpis
 from pintu.kpi.pages import asked_year, readable_unit
@@ -280,12 +281,7 @@ def version_file(request: HttpRequest, pk: int) -> FileResponse:
     version = _readable_version(request, pk)
     if version.status != ReportVersion.Status.DONE:
         raise Http404
-    return FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.filename,
-        content_type=CONTENT_TYPES[version.format],
-    )
+    return stored_file(version.file, version.filename, CONTENT_TYPES[version.format])
 
 
 urlpatterns: list[URLPattern] = [

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from pintu.core.downloads import stored_file
 from pintu.desk import access, selectors, services
 from pintu.desk.actions import StepAction, action_for, bound_form
 from pintu.desk.channels import channel_words, reply_channel
@@ -394,13 +395,7 @@ def ticket_retry(request: HttpRequest, reference: str) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Any viewer of the ticket may download (requesters not from internal notes)."""
     attachment = selectors.attachment_get(viewer=request.user, pk=pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
+    response = stored_file(attachment.file, attachment.filename, attachment.content_type)
     return response
 
 

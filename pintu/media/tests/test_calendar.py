@@ -376,3 +376,24 @@ def test_the_calendar_pages_are_humas_work_and_others_read_or_are_refused(
         auditor.post(reverse("media-item-move", args=[item.pk]), {"status": "idea"}).status_code
         == 403
     )
+
+
+def test_an_asset_is_kept_and_downloaded_as_a_file_never_shown_in_the_page(
+    sops: None, humas: Any, phk: Unit
+) -> None:
+    from pintu.desk.services import Upload
+    from pintu.desk.tests.files import PNG
+
+    item = services.item_create(
+        actor=humas, unit=phk, title="Poster", channel="instagram", planned_at=at(9),
+        status="planned", now=at(1),
+    )  # fmt: skip
+    asset = services.asset_add(
+        actor=humas, item=item, upload=Upload("poster.png", "image/png", PNG), now=at(1)
+    )
+    client = Client()
+    client.force_login(humas)
+    response = client.get(reverse("media-asset", args=[item.pk, asset.pk]))
+    assert b"".join(response.streaming_content) == PNG  # type: ignore[attr-defined]
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from pintu.core.downloads import stored_file
 from pintu.desk.services import uploads_from_files
 from pintu.media import lifecycle, selectors, services
 from pintu.media.forms import (
@@ -265,7 +266,7 @@ def asset_download(request: HttpRequest, pk: int, asset_id: int) -> FileResponse
     asset = Asset.objects.filter(pk=asset_id, item_id=pk).first()
     if asset is None:
         raise Http404
-    return FileResponse(asset.file.open("rb"), as_attachment=True, filename=asset.name)
+    return stored_file(asset.file, asset.name)
 
 
 @require_POST

@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
+from pintu.core.downloads import stored_file
 from pintu.partners import selectors
 from pintu.partners.forms import STAGE_WORDS, ActivityFilterForm
 from pintu.partners.models import Activity, ActivityFile
 from pintu.partners.services.activities import activity_service
-from pintu.partners.views.common import download, page, reader, today
+from pintu.partners.views.common import page, reader, today
 
 
 @require_GET
@@ -65,7 +66,7 @@ def activity_page(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_file(request: HttpRequest, pk: int, file: int) -> FileResponse:
     reader(request)
     kept = get_object_or_404(ActivityFile, activity_id=pk, pk=file)
-    return download(kept.file, kept.filename, kept.content_type)
+    return stored_file(kept.file, kept.filename, kept.content_type)
 
 
 urlpatterns: list[URLPattern] = [

@@ -7,8 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from pintu.desk.views.common import render_for_unit, signed_in
@@ -39,14 +38,3 @@ def today() -> date:
 def page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     context = {**context, "can_work": access.can_work(request.user)}
     return render_for_unit(request, template, context, access.partnership_unit())
-
-
-def download(file: FieldFile, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(
-        file.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type=content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

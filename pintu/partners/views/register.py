@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pintu.core import charts
+from pintu.core.downloads import stored_file
 from pintu.desk.views.common import error_text
 from pintu.partners import lifecycle, selectors, services
 from pintu.partners.forms import (
@@ -30,7 +31,7 @@ from pintu.partners.forms import (
     VersionForm,
 )
 from pintu.partners.models import Agreement, AgreementVersion, Partner, PartnerContact
-from pintu.partners.views.common import download, page, reader, today, worker
+from pintu.partners.views.common import page, reader, today, worker
 
 
 @require_GET
@@ -352,7 +353,7 @@ def agreement_version(request: HttpRequest, pk: int) -> HttpResponse:
 def version_download(request: HttpRequest, pk: int, number: int) -> FileResponse:
     reader(request)
     version = get_object_or_404(AgreementVersion, agreement_id=pk, number=number)
-    return download(version.file, version.filename, version.content_type)
+    return stored_file(version.file, version.filename, version.content_type)
 
 
 urlpatterns: list[URLPattern] = [
