@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pintu.org import access, selectors, services
@@ -36,9 +35,9 @@ def unit_calendar(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Closure saved."))
             return redirect("unit-calendar", code=unit.code)
     try:
-        year = int(request.GET.get("year", date.today().year))
+        year = int(request.GET.get("year", timezone.localdate().year))
     except ValueError:
-        year = date.today().year
+        year = timezone.localdate().year
     time_zone, weekly_hours = selectors.working_hours(unit)
     hours = list(zip(WEEKDAY_NAMES, weekly_hours, strict=True))
     context = {
