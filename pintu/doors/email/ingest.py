@@ -14,9 +14,13 @@ import re
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import getaddresses
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -25,7 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pintu.core.audit import audit_record
-from pintu.desk.models import Article, Door, Ticket
+from pintu.desk import access
+from pintu.desk.models import ACTIVE_STATUSES, Article, Door, Ticket
 from pintu.desk.services import (
     Created,
     Opening,
@@ -42,7 +47,8 @@ from pintu.doors.email.parse import ParsedEmail, UnparseableEmail, parse_email
 from pintu.doors.intake import NoServiceError, default_service
 from pintu.doors.models import InboundMessage, Mailbox
 from pintu.org import access as org_access
-from pintu.org.models import Unit
+from pintu.org.models import Unit, User
+from pintu.outbox.models import OutboxItem
 from pintu.outbox.services import delivery_bounced
 
 Outcome = InboundMessage.Outcome
@@ -194,7 +200,7 @@ def _handle(
     uploads, notes = _uploads(parsed)
     body = "\n\n".join(part for part in (parsed.text, *notes) if part)
     reason = str(verdict.kind) if verdict.kind != Kind.NORMAL else None
-    ticket = _thread(parsed)
+    ticket = _thread(parsed, _receiving_unit(parsed, mailbox, unit))
     if ticket is not None:
         article = ticket_requester_message(
             ticket=ticket,
@@ -274,9 +280,27 @@ def _receiving(parsed: ParsedEmail) -> tuple[Mailbox | None, Unit]:
     )
 
 
-def _thread(parsed: ParsedEmail) -> Ticket | None:
+def _receiving_unit(parsed: ParsedEmail, mailbox: Mailbox | None, unit: Unit | None) -> Unit | None:
+    if unit is not None:
+        return unit
+    if mailbox is not None:
+        return mailbox.unit
+    try:
+        return _receiving(parsed)[1]
+    except Quarantine:
+        return None
+
+
+def _thread(parsed: ParsedEmail, receiving: Unit | None) -> Ticket | None:
     """The request this mail continues: our own Message-ID in In-Reply-To/References,
-    then any other Message-ID we stored, then a reference in the subject."""
+    then any other Message-ID we stored, then a reference in the subject.
+
+    Our Message-IDs carry a random part, so whoever answers one was sent it. Another
+    Message-ID or a reference may be known to anyone (references are sequential), so
+    through those only the people of the conversation reach a request: a reference
+    threads only in the unit it belongs to and for the requester, someone the
+    conversation went to or came from, or staff of the unit; and no one else reopens a
+    request that is done. Everyone else's mail opens a request of its own."""
     domain = "@" + settings.PINTU_EMAIL_DOMAIN.lower()
     mentioned = list(dict.fromkeys([*parsed.in_reply_to, *reversed(parsed.references)]))
     ours = [m for m in mentioned if m.lower().endswith(domain)]
@@ -299,12 +323,48 @@ def _thread(parsed: ParsedEmail) -> Ticket | None:
             else None
         )
         if article is not None:
-            return _current(article.ticket)
+            ticket = _current(article.ticket)
+            if ticket.status in ACTIVE_STATUSES or _in_conversation(parsed.from_address, ticket):
+                return ticket
     for reference in _REFERENCE.findall(parsed.subject):
-        ticket = Ticket.objects.filter(reference__in={reference, reference.upper()}).first()
-        if ticket is not None:
-            return _current(ticket)
+        found = Ticket.objects.filter(reference__in={reference, reference.upper()}).first()
+        if found is None:
+            continue
+        ticket = _current(found)
+        if receiving == ticket.unit and _in_conversation(parsed.from_address, ticket):
+            return ticket
     return None
+
+
+def _in_conversation(sender: str, ticket: Ticket) -> bool:
+    """Whether ``sender`` is the requester of ``ticket``, was on one of its mails (from,
+    to or copied), was written to about it, or works in its unit."""
+    sender = sender.strip().lower()
+    if not sender:
+        return False
+    tickets = [ticket.pk, *ticket.merged.values_list("pk", flat=True)]
+    requesters = Ticket.objects.filter(pk__in=tickets).values_list(
+        "contact__email", "contact__user__email", "requester__email"
+    )
+    if sender in {a.lower() for row in requesters for a in row if a}:
+        return True
+    staff = User.objects.filter(email__iexact=sender, is_active=True)
+    if any(access.can_work_in(person, ticket.unit) for person in staff):
+        return True
+    sent_to = OutboxItem.objects.filter(
+        cause_type=ContentType.objects.get_for_model(Ticket), cause_id__in=tickets
+    ).values_list("recipient", flat=True)
+    if sender in {a.lower() for a in sent_to}:
+        return True
+    mails = InboundMessage.objects.filter(door=InboundMessage.Door.EMAIL, ticket__in=tickets)
+    return any(sender in _people_on(bytes(raw)) for raw in mails.values_list("raw", flat=True))
+
+
+def _people_on(raw: bytes) -> set[str]:
+    """The addresses in a stored mail's From, To and Cc, lower-cased, ours left out."""
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+    values = [str(v) for name in ("from", "to", "cc") for v in headers.get_all(name) or []]
+    return {a.lower() for _, a in getaddresses(values) if a} - _own_addresses()
 
 
 def _current(ticket: Ticket) -> Ticket:
