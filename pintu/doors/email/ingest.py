@@ -53,6 +53,7 @@ from pintu.outbox.services import delivery_bounced
 
 Outcome = InboundMessage.Outcome
 _TO_DO = (Outcome.PENDING, Outcome.QUARANTINED)
+REUSED_MESSAGE_ID = "message-id reused"
 # A reference in brackets anywhere in the subject, any unit's prefix: [SI-26-00042].
 _REFERENCE = re.compile(r"\[\s*([A-Za-z0-9][A-Za-z0-9-]*-\d{2}-\d{5,})\s*\]")
 
@@ -105,9 +106,60 @@ def ingest_email(
                 "received_at": now,
             },
         )
+    if not created and not _same_content(raw, bytes(message.raw)):
+        return _reused_message_id(raw, message, mailbox, now)
     if not created and message.outcome not in _TO_DO:
         return _duplicate(message)
     return _process(message.pk, mailbox=mailbox or message.mailbox, unit=unit, now=now)
+
+
+def _same_content(raw: bytes, stored: bytes) -> bool:
+    """Whether two mails with one Message-ID are one mail: the same sender, subject,
+    text and files (the headers relays add, and how the body was encoded, may differ)."""
+    if raw == stored:
+        return True
+    return _fingerprint(raw) == _fingerprint(stored)
+
+
+def _fingerprint(raw: bytes) -> tuple[Any, ...]:
+    try:
+        parsed = parse_email(raw)
+    except UnparseableEmail:
+        return ("raw", hashlib.sha256(raw).hexdigest())
+    files = tuple(hashlib.sha256(a.data).hexdigest() for a in parsed.attachments)
+    text = " ".join(parsed.text.split())
+    return (parsed.from_address.lower(), parsed.subject, text, files)
+
+
+def _reused_message_id(
+    raw: bytes, earlier: InboundMessage, mailbox: Mailbox | None, now: datetime
+) -> IngestResult:
+    """A different mail under a Message-ID we already have: kept under the hash of its
+    bytes and held in quarantine for an admin to look at, never dropped as a copy and
+    never filed as if it were the earlier one (it may be a forgery)."""
+    with transaction.atomic():
+        message, created = InboundMessage.objects.get_or_create(
+            dedupe_key=f"sha256:{hashlib.sha256(raw).hexdigest()}",
+            defaults={
+                "door": InboundMessage.Door.EMAIL,
+                "mailbox": mailbox,
+                "raw": raw,
+                "sha256": hashlib.sha256(raw).hexdigest(),
+                "received_at": now,
+                "outcome": Outcome.QUARANTINED,
+                "reason": REUSED_MESSAGE_ID,
+                "error": _(
+                    "Message %(id)s (kept as inbound message %(earlier)s) came earlier "
+                    "with other content. Compare the two originals; retry this one to "
+                    "file it as a message of its own."
+                )
+                % {"id": message_id_of(raw), "earlier": earlier.pk},
+                "attempts": 1,
+            },
+        )
+    if not created and message.outcome != Outcome.QUARANTINED:
+        return _duplicate(message)
+    return IngestResult(Outcome.QUARANTINED.value, None, REUSED_MESSAGE_ID)
 
 
 def inbound_retry(
