@@ -235,6 +235,10 @@ PINTU_WHATSAPP_TEMPLATE = env.text("PINTU_WHATSAPP_TEMPLATE", "pintu_balasan")
 PINTU_WHATSAPP_TEMPLATE_LANGUAGE = env.text("PINTU_WHATSAPP_TEMPLATE_LANGUAGE", "id")
 PINTU_WHATSAPP_UNIT = env.text("PINTU_WHATSAPP_UNIT", "UPT-SI")  # the unit its number serves
 
+# A worker silent this long is dead or hung: /healthz says so, and the tasks it was
+# running are run again (those safe to repeat) or failed (pintu.core.reaper).
+PINTU_WORKER_STALE_SECONDS = env.number("PINTU_WORKER_STALE_SECONDS", 60, minimum=1)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Production hardening; every switch can be turned off behind a TLS-terminating proxy

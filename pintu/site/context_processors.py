@@ -8,6 +8,7 @@ from django.utils.functional import SimpleLazyObject
 
 from pintu import __version__
 from pintu.core.heartbeat import current_worker_health
+from pintu.core.reaper import queue_health
 from pintu.desk.access import work_unit_ids
 from pintu.kpi.access import sees_dashboards
 from pintu.org import access
@@ -25,6 +26,9 @@ def pintu(request: HttpRequest) -> dict[str, Any]:
             SimpleLazyObject(lambda: current_worker_health(now=timezone.now()))
             if is_admin
             else None
+        ),
+        "queue_health": (
+            SimpleLazyObject(lambda: queue_health(now=timezone.now())) if is_admin else None
         ),
         "is_desk_staff": user is not None
         and (access.can_read_everything(user) or bool(work_unit_ids(user))),

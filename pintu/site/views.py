@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET
 from pintu import __version__
 from pintu.core.downloads import csv_download, xlsx_download
 from pintu.core.heartbeat import current_worker_health
+from pintu.core.reaper import queue_health
 from pintu.core.selectors import audit_events
 from pintu.desk.access import work_unit_ids
 from pintu.org import access
@@ -36,7 +38,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        worker = current_worker_health(now=timezone.now())
+        now = timezone.now()
+        worker = current_worker_health(now=now)
+        queue = queue_health(now=now)
     except Exception as error:  # the health check reports any failure instead of raising
         return JsonResponse(
             {"status": "error", "database": str(error), "version": __version__}, status=503
@@ -51,6 +55,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
                 "last_beat_at": worker.last_beat_at.isoformat() if worker.last_beat_at else None,
                 "running": worker.running,
             },
+            "tasks": dataclasses.asdict(queue),
         }
     )
 
