@@ -73,6 +73,14 @@ def fresh_calendars() -> None:
 
 
 @pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    """Each test starts with no request counted against the rate limits."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     """Argon2 is slow by design; tests other than the one that checks it hash quickly."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "pintu.core.edge.RefuseAtTheEdgeMiddleware",
+    "pintu.core.edge.SecurityHeadersMiddleware",
+    "pintu.core.ratelimit.RateLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -252,6 +254,23 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere (pintu.core.edge.SecurityHeadersMiddleware).
+PINTU_CONTENT_SECURITY_POLICY = env.text(
+    "PINTU_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+# A session ends after this long without a request (each request starts the time again).
+PINTU_SESSION_IDLE_MINUTES = env.number("PINTU_SESSION_IDLE_MINUTES", 60, minimum=1)
+SESSION_COOKIE_AGE = PINTU_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# POSTs per client address and window (pintu.core.ratelimit): URL name -> (count, seconds).
+PINTU_RATE_LIMITS = {
+    "login": (env.number("PINTU_RATE_LOGIN_PER_5_MINUTES", 20, minimum=1), 300),
+    "portal-request": (env.number("PINTU_RATE_PORTAL_PER_HOUR", 30, minimum=1), 3600),
+    "whatsapp-webhook": (env.number("PINTU_RATE_WEBHOOK_PER_MINUTE", 1200, minimum=1), 60),
+}
 if env.flag("PINTU_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -76,3 +77,22 @@ class RefuseAtTheEdgeMiddleware:
         if request.path.startswith(API_PREFIX):
             return JsonResponse({"detail": [refused]}, status=422)
         return HttpResponseBadRequest(refused["msg"], content_type="text/plain; charset=utf-8")
+
+
+class SecurityHeadersMiddleware:
+    """The Content-Security-Policy of every answer (``PINTU_CONTENT_SECURITY_POLICY``):
+    scripts and style sheets only from Pintu's own static files, never inline; inline
+    style *attributes* stay allowed (diagrams size themselves with CSS variables), and
+    no other site may frame a page. HSTS, X-Frame-Options and the referrer policy are
+    Django's own (``SECURE_*`` settings)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = settings.PINTU_CONTENT_SECURITY_POLICY
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
