@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pintu.core.sessions.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes last, so that it sees the outcome of authentication.
@@ -261,10 +262,10 @@ PINTU_CONTENT_SECURITY_POLICY = env.text(
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
-# A session ends after this long without a request (each request starts the time again).
+# A session ends after this long without a request (each request starts the time again;
+# pintu.core.sessions writes that down at most once a minute).
 PINTU_SESSION_IDLE_MINUTES = env.number("PINTU_SESSION_IDLE_MINUTES", 60, minimum=1)
 SESSION_COOKIE_AGE = PINTU_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 # POSTs per client address and window (pintu.core.ratelimit): URL name -> (count, seconds).
 PINTU_RATE_LIMITS = {
     "login": (env.number("PINTU_RATE_LOGIN_PER_5_MINUTES", 20, minimum=1), 300),

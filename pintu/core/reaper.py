@@ -57,11 +57,16 @@ def _live_workers(now: datetime) -> tuple[set[str], set[str]]:
 
 def stuck_tasks(*, now: datetime) -> list[DBTaskResult]:
     """Tasks RUNNING whose worker is gone."""
+    running = list(
+        DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).defer(
+            "args_kwargs", "return_value", "traceback"
+        )
+    )
+    if not running:
+        return []
     live, known = _live_workers(now)
     stuck = []
-    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).defer(
-        "args_kwargs", "return_value", "traceback"
-    ):
+    for result in running:
         worker = result.worker_ids[-1] if result.worker_ids else ""
         if worker in live:
             continue

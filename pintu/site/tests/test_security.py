@@ -7,12 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from pintu.conftest import PASSWORD, Personas
+from pintu.core.sessions import RENEW_AFTER, RENEWED
 from pintu.desk.models import Ticket
 from pintu.desk.tests.test_portal import LIGHT_WORK, request_data
 from pintu.doors.models import WebhookDelivery
@@ -67,7 +69,16 @@ def test_a_session_ends_after_the_idle_time_and_each_request_starts_it_again(
     assert settings.SESSION_COOKIE_AGE == settings.PINTU_SESSION_IDLE_MINUTES * 60
     client.post("/login/", {"username": "mahasiswa", "password": PASSWORD})
     session = Session.objects.get()
+    idle = timezone.now() + timedelta(minutes=settings.PINTU_SESSION_IDLE_MINUTES - 1)
+    assert session.expire_date > idle  # signing in starts the time
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=1))
+    # A page within the minute after the last renewal does not write the session ...
+    assert client.get(reverse("portal-my-requests")).status_code == 200
+    assert Session.objects.get(pk=session.pk).expire_date < idle
+    # ... a page after it does.
+    data = session.get_decoded()
+    data[RENEWED] -= RENEW_AFTER
+    Session.objects.filter(pk=session.pk).update(session_data=SessionStore().encode(data))
     assert client.get(reverse("portal-my-requests")).status_code == 200
     renewed = Session.objects.get(pk=session.pk).expire_date
     assert renewed > timezone.now() + timedelta(minutes=settings.PINTU_SESSION_IDLE_MINUTES - 1)
