@@ -53,6 +53,22 @@ def restore_units() -> None:
 
 
 @pytest.fixture(autouse=True)
+def second_factor(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Staff sign in without a second factor except in the tests of it (marked
+    ``two_factor``): the other tests sign people in with force_login or the password
+    form and are about something else. The setting's own default stays "staff"."""
+    from django.conf import settings
+
+    if request.node.get_closest_marker("two_factor"):
+        yield
+        return
+    before = settings.PINTU_TWO_FACTOR
+    settings.PINTU_TWO_FACTOR = "off"
+    yield
+    settings.PINTU_TWO_FACTOR = before
+
+
+@pytest.fixture(autouse=True)
 def default_language() -> Iterator[None]:
     """Each test starts in the default language: a page a test client opened in English
     would otherwise leave English active for the tests after it."""
@@ -70,6 +86,14 @@ def fresh_calendars() -> None:
     from pintu.sla.calendars import calendar_data_changed
 
     calendar_data_changed()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    """Each test starts with no request counted against the rate limits."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

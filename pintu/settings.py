@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    # The second factor of sign-in (pintu.org.twofactor): authenticator apps, recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     # Serves the API docs' Swagger UI from its own static files instead of a CDN.
@@ -81,9 +85,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "pintu.core.edge.RefuseAtTheEdgeMiddleware",
+    "pintu.core.edge.SecurityHeadersMiddleware",
+    "pintu.core.ratelimit.RateLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "pintu.core.sessions.IdleTimeoutMiddleware",
+    "pintu.site.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes last, so that it sees the outcome of authentication.
@@ -291,6 +301,9 @@ PINTU_IDENTITY_UID_START = env.number("PINTU_IDENTITY_UID_START", 10000, minimum
 PINTU_VAULT_KEY = env.text("PINTU_VAULT_KEY", "")
 PINTU_VAULT_KEY_FILE = env.text("PINTU_VAULT_KEY_FILE", "")
 PINTU_VAULT_REVIEW_MONTHS = env.number("PINTU_VAULT_REVIEW_MONTHS", 6, minimum=1)
+# A worker silent this long is dead or hung: /healthz says so, and the tasks it was
+# running are run again (those safe to repeat) or failed (pintu.core.reaper).
+PINTU_WORKER_STALE_SECONDS = env.number("PINTU_WORKER_STALE_SECONDS", 60, minimum=1)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -305,6 +318,30 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere (pintu.core.edge.SecurityHeadersMiddleware).
+PINTU_CONTENT_SECURITY_POLICY = env.text(
+    "PINTU_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+# Who must sign in with a second factor (pintu.org.twofactor): "staff" (every role but
+# requester; the default) or "off" (no one). Whoever set one up is asked for it anyway.
+PINTU_TWO_FACTOR = env.choice("PINTU_TWO_FACTOR", "staff", ("staff", "off"))
+# django-otp: a wrong code makes the next try wait 1, 2, 4, ... seconds.
+OTP_TOTP_ISSUER = "Pintu"
+# A session ends after this long without a request (each request starts the time again;
+# pintu.core.sessions writes that down at most once a minute).
+PINTU_SESSION_IDLE_MINUTES = env.number("PINTU_SESSION_IDLE_MINUTES", 60, minimum=1)
+SESSION_COOKIE_AGE = PINTU_SESSION_IDLE_MINUTES * 60
+# POSTs per client address and window (pintu.core.ratelimit): URL name -> (count, seconds).
+PINTU_RATE_LIMITS = {
+    "login": (env.number("PINTU_RATE_LOGIN_PER_5_MINUTES", 20, minimum=1), 300),
+    "login-code": (env.number("PINTU_RATE_LOGIN_PER_5_MINUTES", 20, minimum=1), 300),
+    "identity-handover": (env.number("PINTU_RATE_LOGIN_PER_5_MINUTES", 20, minimum=1), 300),
+    "portal-request": (env.number("PINTU_RATE_PORTAL_PER_HOUR", 30, minimum=1), 3600),
+    "whatsapp-webhook": (env.number("PINTU_RATE_WEBHOOK_PER_MINUTE", 1200, minimum=1), 60),
+}
 if env.flag("PINTU_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -15,13 +15,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 
 from pintu.core.models import WorkerHeartbeat
 
 BEAT_EVERY = timedelta(seconds=15)
-# Four beats missed: the worker is dead or hung, not merely busy with a slow query.
+# Four beats missed: the worker is dead or hung, not merely busy with a slow query
+# (PINTU_WORKER_STALE_SECONDS, read when asked so that tests can shorten it).
 STALE_AFTER = timedelta(minutes=1)
+
+
+def stale_after() -> timedelta:
+    return timedelta(seconds=getattr(settings, "PINTU_WORKER_STALE_SECONDS", 60))
+
+
 # Rows of workers gone this long are dropped when the next worker starts.
 KEPT = timedelta(days=1)
 
@@ -65,7 +73,9 @@ def worker_health(
 def current_worker_health(*, now: datetime) -> WorkerHealth:
     rows = WorkerHeartbeat.objects.values_list("last_beat_at", "stopped_at")
     return worker_health(
-        (Beat(last_beat_at=beat, stopped=stopped is not None) for beat, stopped in rows), now=now
+        (Beat(last_beat_at=beat, stopped=stopped is not None) for beat, stopped in rows),
+        now=now,
+        stale_after=stale_after(),
     )
 
 

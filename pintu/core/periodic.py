@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pintu.core.models import PeriodicJob
+from pintu.core.reaper import REPEATABLE
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ def periodic(*, every: timedelta) -> Callable[[Any], Any]:
     def register(task: Any) -> Any:
         name = task.module_path
         SCHEDULES[name] = Schedule(name=name, task=task, every=every)
+        # A periodic job is a sweep over rows it claims one by one: a run cut short by a
+        # dying worker is done again by the next (pintu.core.reaper).
+        REPEATABLE.add(name)
         return task
 
     return register

@@ -10,11 +10,12 @@ from datetime import datetime
 from typing import Any, Literal, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AwareDatetime, ConfigDict, field_validator
 
 from pintu.desk import access, selectors, services
 from pintu.desk.actions import PREFIX, action_for, bound_form
@@ -27,6 +28,10 @@ from pintu.sop.models import ServiceType
 router = Router()
 
 MAX_LIMIT = 100
+MAX_OFFSET = 1_000_000_000
+# Digits only, as WhatsApp writes them; a leading + is allowed and dropped (E.164: at
+# most 15 digits, at least a subscriber number's worth).
+PHONE_PATTERN = r"^\+?[0-9]{6,15}$"
 LIST_RELATIONS = ("unit", "service_type__sop", "requester", "contact", "assignee")
 
 
@@ -116,10 +121,10 @@ class ArticleOut(Schema):
 
 class TicketFilter(Schema):
     status: Status | None = None
-    unit: str | None = Field(None, description="A unit code, e.g. UPT-SI.")
-    service: str | None = Field(None, description="A service type key.")
+    unit: str | None = Field(None, description="A unit code, e.g. UPT-SI.", max_length=32)
+    service: str | None = Field(None, description="A service type key.", max_length=100)
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ServiceIn(Schema):
@@ -131,10 +136,25 @@ class RequesterIn(Schema):
     """Who the request is from, when staff enter it for someone: a username, or an
     outside contact by e-mail and/or WhatsApp number."""
 
-    username: str = ""
-    name: str = ""
-    email: str = ""
-    phone: str = ""
+    username: str = Field("", max_length=150)
+    name: str = Field("", max_length=200)
+    email: str = Field("", max_length=254, description="An e-mail address.")
+    phone: str = Field(
+        "",
+        max_length=21,
+        pattern=PHONE_PATTERN,
+        description="A WhatsApp number in international form, digits only, e.g. 6281234567890.",
+    )
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise ValueError(_("Enter a valid e-mail address.")) from None
+        return value
 
 
 class TicketIn(Schema):

@@ -104,6 +104,17 @@ class OutboxItem(models.Model):
                 name="outbox_claimed_idx",
             ),
             models.Index(fields=["cause_type", "cause_id"], name="outbox_cause_idx"),
+            # /healthz: each transport's last success, and what is open or given up.
+            models.Index(
+                fields=["transport", "sent_at"],
+                condition=Q(status__in=["sent", "delivered", "read"]),
+                name="outbox_sent_idx",
+            ),
+            models.Index(
+                fields=["transport", "status"],
+                condition=Q(status__in=["pending", "sending", "failed", "dead"]),
+                name="outbox_open_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from pintu.core.periodic import periodic
+from pintu.core.reaper import repeatable
 from pintu.outbox import delivery
 
 
@@ -19,6 +20,7 @@ def deliver_due() -> int:
     return delivery.deliver_due(timezone.now())
 
 
+@repeatable  # a message is claimed with a lease and sent under its idempotency key
 @task()
 def deliver_now(message_id: int) -> bool:
     return delivery.deliver_one(message_id, timezone.now())

@@ -52,7 +52,83 @@ class SessionCookie(APIKeyCookie):
         return request.user
 
 
-api = NinjaAPI(
+# What each error answer looks like, and when an operation may give it (added to every
+# operation of the document, so that clients and schema checkers can trust it).
+ERROR_MESSAGE = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+ERROR_LIST = {
+    "type": "object",
+    "properties": {
+        "detail": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+                    "msg": {"type": "string"},
+                },
+                "required": ["loc", "msg"],
+            },
+        }
+    },
+    "required": ["detail"],
+}
+ERRORS = {
+    "400": ("The body is not JSON.", "ErrorMessage"),
+    "401": ("No token or session, or a token that is unknown or revoked.", "ErrorMessage"),
+    "403": (
+        "The caller may not do this (e.g. an auditor writing, a missing CSRF token).",
+        "ErrorMessage",
+    ),
+    "404": ("Nothing there, or nothing the caller may see.", "ErrorMessage"),
+    "422": (
+        "The input is refused; each item names the field (`loc`) and why (`msg`).",
+        "ValidationErrors",
+    ),
+}
+
+
+class PintuApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ErrorMessage", ERROR_MESSAGE)
+        components.setdefault("ValidationErrors", ERROR_LIST)
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                for status in _errors_of(path, method, operation):
+                    text, shape = ERRORS[status]
+                    operation["responses"].setdefault(
+                        status,
+                        {
+                            "description": text,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{shape}"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+def _errors_of(path: str, method: str, operation: dict[str, Any]) -> list[str]:
+    statuses = ["422"]  # any input may be refused at the edge (pintu.core.edge)
+    if operation.get("security"):
+        # Signed in is not allowed: a requester reading the vault's register, an auditor
+        # writing, a write without its CSRF token.
+        statuses += ["401", "403"]
+    if "{" in path:
+        statuses.append("404")
+    if "requestBody" in operation:
+        statuses.append("400")
+    return statuses
+
+
+api = PintuApi(
     title="Pintu",
     version="1",
     description=(

@@ -8,3 +8,7 @@ class SiteConfig(AppConfig):
     name = "pintu.site"
     label = "site"
     verbose_name = "Pintu"
+
+    def ready(self) -> None:
+        # Sign-in works out whether the session needs a second factor (its receiver).
+        from pintu.site import twofactor  # noqa: F401

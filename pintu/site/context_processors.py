@@ -8,6 +8,7 @@ from django.utils.functional import SimpleLazyObject
 
 from pintu import __version__
 from pintu.core.heartbeat import current_worker_health
+from pintu.core.reaper import queue_health
 from pintu.desk.access import work_unit_ids
 from pintu.elearning import access as elearning_access
 from pintu.identity.access import reads as reads_identity
@@ -34,6 +35,9 @@ def pintu(request: HttpRequest) -> dict[str, Any]:
         ),
         "reads_vault": user is not None and reads_registers(user),
         "reads_identity": user is not None and reads_identity(user),
+        "queue_health": (
+            SimpleLazyObject(lambda: queue_health(now=timezone.now())) if is_admin else None
+        ),
         "is_desk_staff": user is not None
         and (access.can_read_everything(user) or bool(work_unit_ids(user))),
         # Each module's menu item, for those who may use its pages.

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pintu.site import views
+from pintu.site import twofactor, views
 from pintu.site.api import api
 
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/kode/", twofactor.login_code, name="login-code"),
+    path("keamanan/", twofactor.security, name="security"),
     path("audit/", views.audit_log, name="audit-log"),
     path("audit/export.csv", views.audit_log_csv, name="audit-log-csv"),
     path("audit/export.xlsx", views.audit_log_xlsx, name="audit-log-xlsx"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,9 +19,12 @@ from django.views.decorators.http import require_GET
 from pintu import __version__
 from pintu.core.downloads import csv_download, xlsx_download
 from pintu.core.heartbeat import current_worker_health
+from pintu.core.reaper import queue_health
 from pintu.core.selectors import audit_events
 from pintu.desk.access import work_unit_ids
+from pintu.doors.health import door_health
 from pintu.org import access
+from pintu.outbox.selectors import transport_health
 from pintu.site.audit_log import EXPORT_WIDTHS, audit_entry, export_header, export_row
 from pintu.site.forms import AuditFilterForm
 
@@ -30,13 +34,19 @@ AUDIT_PAGE_SIZE = 25
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database reachability, for load balancers and `make run`'s users, and
-    the worker's last heartbeat. A stale worker is reported, not failed: the web still
-    answers 200; only a database it cannot read gives 503."""
+    """Liveness and database reachability, for load balancers and `make run`'s users, the
+    worker's last heartbeat, the task queue, and each door and outside system's last
+    success (what a monitor alerts on: a door silent for too long, deliveries failing).
+    A stale worker is reported, not failed: the web still answers 200; only a database
+    it cannot read gives 503."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        worker = current_worker_health(now=timezone.now())
+        now = timezone.now()
+        worker = current_worker_health(now=now)
+        queue = queue_health(now=now)
+        doors = door_health()
+        transports = transport_health()
     except Exception as error:  # the health check reports any failure instead of raising
         return JsonResponse(
             {"status": "error", "database": str(error), "version": __version__}, status=503
@@ -51,6 +61,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
                 "last_beat_at": worker.last_beat_at.isoformat() if worker.last_beat_at else None,
                 "running": worker.running,
             },
+            "tasks": dataclasses.asdict(queue),
+            "doors": doors,
+            "transports": transports,
         }
     )
 

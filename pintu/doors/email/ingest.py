@@ -14,9 +14,13 @@ import re
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import getaddresses
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -25,7 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pintu.core.audit import audit_record
-from pintu.desk.models import Article, Door, Ticket
+from pintu.desk import access
+from pintu.desk.models import ACTIVE_STATUSES, Article, Door, Ticket
 from pintu.desk.services import (
     Created,
     Opening,
@@ -42,11 +47,13 @@ from pintu.doors.email.parse import ParsedEmail, UnparseableEmail, parse_email
 from pintu.doors.intake import NoServiceError, default_service
 from pintu.doors.models import InboundMessage, Mailbox
 from pintu.org import access as org_access
-from pintu.org.models import Unit
+from pintu.org.models import Unit, User
+from pintu.outbox.models import OutboxItem
 from pintu.outbox.services import delivery_bounced
 
 Outcome = InboundMessage.Outcome
 _TO_DO = (Outcome.PENDING, Outcome.QUARANTINED)
+REUSED_MESSAGE_ID = "message-id reused"
 # A reference in brackets anywhere in the subject, any unit's prefix: [SI-26-00042].
 _REFERENCE = re.compile(r"\[\s*([A-Za-z0-9][A-Za-z0-9-]*-\d{2}-\d{5,})\s*\]")
 
@@ -99,9 +106,60 @@ def ingest_email(
                 "received_at": now,
             },
         )
+    if not created and not _same_content(raw, bytes(message.raw)):
+        return _reused_message_id(raw, message, mailbox, now)
     if not created and message.outcome not in _TO_DO:
         return _duplicate(message)
     return _process(message.pk, mailbox=mailbox or message.mailbox, unit=unit, now=now)
+
+
+def _same_content(raw: bytes, stored: bytes) -> bool:
+    """Whether two mails with one Message-ID are one mail: the same sender, subject,
+    text and files (the headers relays add, and how the body was encoded, may differ)."""
+    if raw == stored:
+        return True
+    return _fingerprint(raw) == _fingerprint(stored)
+
+
+def _fingerprint(raw: bytes) -> tuple[Any, ...]:
+    try:
+        parsed = parse_email(raw)
+    except UnparseableEmail:
+        return ("raw", hashlib.sha256(raw).hexdigest())
+    files = tuple(hashlib.sha256(a.data).hexdigest() for a in parsed.attachments)
+    text = " ".join(parsed.text.split())
+    return (parsed.from_address.lower(), parsed.subject, text, files)
+
+
+def _reused_message_id(
+    raw: bytes, earlier: InboundMessage, mailbox: Mailbox | None, now: datetime
+) -> IngestResult:
+    """A different mail under a Message-ID we already have: kept under the hash of its
+    bytes and held in quarantine for an admin to look at, never dropped as a copy and
+    never filed as if it were the earlier one (it may be a forgery)."""
+    with transaction.atomic():
+        message, created = InboundMessage.objects.get_or_create(
+            dedupe_key=f"sha256:{hashlib.sha256(raw).hexdigest()}",
+            defaults={
+                "door": InboundMessage.Door.EMAIL,
+                "mailbox": mailbox,
+                "raw": raw,
+                "sha256": hashlib.sha256(raw).hexdigest(),
+                "received_at": now,
+                "outcome": Outcome.QUARANTINED,
+                "reason": REUSED_MESSAGE_ID,
+                "error": _(
+                    "Message %(id)s (kept as inbound message %(earlier)s) came earlier "
+                    "with other content. Compare the two originals; retry this one to "
+                    "file it as a message of its own."
+                )
+                % {"id": message_id_of(raw), "earlier": earlier.pk},
+                "attempts": 1,
+            },
+        )
+    if not created and message.outcome != Outcome.QUARANTINED:
+        return _duplicate(message)
+    return IngestResult(Outcome.QUARANTINED.value, None, REUSED_MESSAGE_ID)
 
 
 def inbound_retry(
@@ -194,7 +252,7 @@ def _handle(
     uploads, notes = _uploads(parsed)
     body = "\n\n".join(part for part in (parsed.text, *notes) if part)
     reason = str(verdict.kind) if verdict.kind != Kind.NORMAL else None
-    ticket = _thread(parsed)
+    ticket = _thread(parsed, _receiving_unit(parsed, mailbox, unit))
     if ticket is not None:
         article = ticket_requester_message(
             ticket=ticket,
@@ -274,9 +332,27 @@ def _receiving(parsed: ParsedEmail) -> tuple[Mailbox | None, Unit]:
     )
 
 
-def _thread(parsed: ParsedEmail) -> Ticket | None:
+def _receiving_unit(parsed: ParsedEmail, mailbox: Mailbox | None, unit: Unit | None) -> Unit | None:
+    if unit is not None:
+        return unit
+    if mailbox is not None:
+        return mailbox.unit
+    try:
+        return _receiving(parsed)[1]
+    except Quarantine:
+        return None
+
+
+def _thread(parsed: ParsedEmail, receiving: Unit | None) -> Ticket | None:
     """The request this mail continues: our own Message-ID in In-Reply-To/References,
-    then any other Message-ID we stored, then a reference in the subject."""
+    then any other Message-ID we stored, then a reference in the subject.
+
+    Our Message-IDs carry a random part, so whoever answers one was sent it. Another
+    Message-ID or a reference may be known to anyone (references are sequential), so
+    through those only the people of the conversation reach a request: a reference
+    threads only in the unit it belongs to and for the requester, someone the
+    conversation went to or came from, or staff of the unit; and no one else reopens a
+    request that is done. Everyone else's mail opens a request of its own."""
     domain = "@" + settings.PINTU_EMAIL_DOMAIN.lower()
     mentioned = list(dict.fromkeys([*parsed.in_reply_to, *reversed(parsed.references)]))
     ours = [m for m in mentioned if m.lower().endswith(domain)]
@@ -299,12 +375,48 @@ def _thread(parsed: ParsedEmail) -> Ticket | None:
             else None
         )
         if article is not None:
-            return _current(article.ticket)
+            ticket = _current(article.ticket)
+            if ticket.status in ACTIVE_STATUSES or _in_conversation(parsed.from_address, ticket):
+                return ticket
     for reference in _REFERENCE.findall(parsed.subject):
-        ticket = Ticket.objects.filter(reference__in={reference, reference.upper()}).first()
-        if ticket is not None:
-            return _current(ticket)
+        found = Ticket.objects.filter(reference__in={reference, reference.upper()}).first()
+        if found is None:
+            continue
+        ticket = _current(found)
+        if receiving == ticket.unit and _in_conversation(parsed.from_address, ticket):
+            return ticket
     return None
+
+
+def _in_conversation(sender: str, ticket: Ticket) -> bool:
+    """Whether ``sender`` is the requester of ``ticket``, was on one of its mails (from,
+    to or copied), was written to about it, or works in its unit."""
+    sender = sender.strip().lower()
+    if not sender:
+        return False
+    tickets = [ticket.pk, *ticket.merged.values_list("pk", flat=True)]
+    requesters = Ticket.objects.filter(pk__in=tickets).values_list(
+        "contact__email", "contact__user__email", "requester__email"
+    )
+    if sender in {a.lower() for row in requesters for a in row if a}:
+        return True
+    staff = User.objects.filter(email__iexact=sender, is_active=True)
+    if any(access.can_work_in(person, ticket.unit) for person in staff):
+        return True
+    sent_to = OutboxItem.objects.filter(
+        cause_type=ContentType.objects.get_for_model(Ticket), cause_id__in=tickets
+    ).values_list("recipient", flat=True)
+    if sender in {a.lower() for a in sent_to}:
+        return True
+    mails = InboundMessage.objects.filter(door=InboundMessage.Door.EMAIL, ticket__in=tickets)
+    return any(sender in _people_on(bytes(raw)) for raw in mails.values_list("raw", flat=True))
+
+
+def _people_on(raw: bytes) -> set[str]:
+    """The addresses in a stored mail's From, To and Cc, lower-cased, ours left out."""
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+    values = [str(v) for name in ("from", "to", "cc") for v in headers.get_all(name) or []]
+    return {a.lower() for _, a in getaddresses(values) if a} - _own_addresses()
 
 
 def _current(ticket: Ticket) -> Ticket:

@@ -34,6 +34,7 @@ REASON_WORDS = {
     "no service": gettext_lazy("the unit has no SOP loaded"),
     "unparseable": gettext_lazy("not an e-mail message"),
     "error": gettext_lazy("processing failed"),
+    "message-id reused": gettext_lazy("another message came earlier with this Message-ID"),
 }
 # Reasons whose error text is a program's own (in English), not one of ours.
 TECHNICAL = {"unparseable", "error"}

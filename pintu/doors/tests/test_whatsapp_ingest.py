@@ -302,3 +302,20 @@ def test_a_signed_post_is_filed_by_the_worker_and_acknowledged_through_the_graph
     assert (ack["type"], ack["to"]) == ("text", SITI)
     assert ticket.reference in ack["text"]["body"]
     assert OutboxItem.objects.get(ticket=ticket).status == OutboxItem.Status.SENT
+
+
+def test_a_number_reaches_only_its_own_requests_whatever_reference_it_quotes(
+    whatsapp: GraphApi, personas: Personas
+) -> None:
+    receive(message("wamid.T1", SITI, text="Tidak bisa login SIAKAD"))
+    ticket = inbound("wamid.T1").ticket
+    assert ticket is not None
+    desk.ticket_set_status(actor=personas.staff, ticket=ticket, status=Status.RESOLVED)
+    receive(message("wamid.T2", BUDI, text=f"[{ticket.reference}] saya juga, tolong dibuka"))
+    stranger = inbound("wamid.T2")
+    assert stranger.outcome == Outcome.CREATED and stranger.ticket != ticket
+    ticket.refresh_from_db()
+    assert ticket.status == Status.RESOLVED
+    assert list(
+        ticket.articles.filter(kind=Article.Kind.INBOUND).values_list("external_id", flat=True)
+    ) == ["wamid.T1"]

@@ -7,10 +7,14 @@ from typing import NamedTuple
 
 from django.db import transaction
 
-from pintu.org import services
+from pintu.org import services, twofactor
 from pintu.org.models import Role, Unit, User
 
 DEMO_PASSWORD = "Demo-Pintu-2026"  # noqa: S105 (printed for local demo runs)
+# Staff sign in with a second factor: the demo's authenticator key, published for local
+# runs (its base32 text goes into any authenticator app; `pintu twofactor code USERNAME`
+# prints the current code instead).
+DEMO_TOTP_KEY = "50696e74752064656d6f20323032362d746f7470"
 
 
 class DemoPerson(NamedTuple):
@@ -150,7 +154,12 @@ def everyone() -> tuple[DemoPerson, ...]:
 @transaction.atomic
 def people_seed() -> list[tuple[DemoPerson, bool]]:
     """Make the demo people who are missing; returns each login and whether it was new."""
-    made = [(person, _person(person, DEMO_PASSWORD)[1]) for person in DEMO_PEOPLE]
+    made = []
+    for person in DEMO_PEOPLE:
+        user, created = _person(person, DEMO_PASSWORD)
+        if person.role != Role.REQUESTER:
+            twofactor.demo_device(user=user, key=DEMO_TOTP_KEY)
+        made.append((person, created))
     for person in (*DEMO_STUDENTS, *DEMO_LECTURERS):
         _person(person, None)
     return made

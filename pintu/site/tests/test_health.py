@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from pintu.conftest import Personas, child_environment, wait_for
+from pintu.conftest import Personas, child_environment, service, wait_for
 from pintu.core.heartbeat import heartbeat_start, heartbeat_stop
 from pintu.core.models import WorkerHeartbeat
 
@@ -125,3 +125,85 @@ def test_a_real_worker_shows_on_healthz_then_marks_its_clean_stop(client: Client
     health = worker_of(client)
     assert health["status"] == "stopped"
     assert datetime.fromisoformat(health["last_beat_at"]) == row.last_beat_at
+
+
+@pytest.mark.django_db
+def test_healthz_gives_each_doors_and_outside_systems_last_success(
+    client: Client, sops: None
+) -> None:
+    from pintu.doors.models import InboundMessage, Mailbox
+    from pintu.org.models import Unit
+    from pintu.outbox.models import OutboxItem
+
+    now = timezone.now()
+    empty = client.get("/healthz").json()
+    assert empty["doors"]["email"] == {
+        "last_success_at": None,
+        "waiting": 0,
+        "mailboxes": 0,
+        "mailboxes_failing": 0,
+        "last_read_at": None,
+    }
+    assert empty["transports"]["email"]["last_success_at"] is None
+
+    def message(key: str, door: str, outcome: str, ago: int) -> None:
+        InboundMessage.objects.create(
+            door=door,
+            dedupe_key=key,
+            raw=b"x",
+            sha256="0" * 64,
+            outcome=outcome,
+            received_at=now - timedelta(minutes=ago),
+        )
+
+    filed = InboundMessage.Outcome.CREATED
+    message("email:a", "email", filed, 30)
+    message("email:b", "email", InboundMessage.Outcome.QUARANTINED, 5)  # no success
+    message("whatsapp:c", "whatsapp", InboundMessage.Outcome.APPENDED, 90)
+    message("whatsapp:d", "whatsapp", InboundMessage.Outcome.PENDING, 1)
+    Mailbox.objects.create(
+        unit=Unit.objects.get(code="UPT-SI"),
+        address="helpdesk@pintu.test",
+        service_type=service("PR.33.8", "layanan-ringan"),
+        host="127.0.0.1",
+        username="helpdesk",
+        last_polled_at=now - timedelta(minutes=2),
+        last_error="login refused",
+    )
+
+    def item(transport: str, status: str, sent_ago: int | None = None) -> None:
+        OutboxItem.objects.create(
+            transport=transport,
+            purpose=OutboxItem.Purpose.JOB,
+            status=status,
+            sent_at=None if sent_ago is None else now - timedelta(minutes=sent_ago),
+        )
+
+    item("email", OutboxItem.Status.SENT, 10)
+    item("email", OutboxItem.Status.DELIVERED, 3)
+    item("email", OutboxItem.Status.PENDING)
+    item("ldap", OutboxItem.Status.FAILED)
+    item("ldap", OutboxItem.Status.DEAD)
+
+    health = client.get("/healthz").json()
+    email, whatsapp = health["doors"]["email"], health["doors"]["whatsapp"]
+    assert email["last_success_at"] == (now - timedelta(minutes=30)).isoformat()
+    assert (email["mailboxes"], email["mailboxes_failing"]) == (1, 1)
+    assert email["last_read_at"] == (now - timedelta(minutes=2)).isoformat()
+    assert "helpdesk@pintu.test" not in str(health)  # /healthz answers anyone
+    assert whatsapp == {
+        "last_success_at": (now - timedelta(minutes=90)).isoformat(),
+        "waiting": 1,
+    }
+    assert health["transports"]["email"] == {
+        "last_success_at": (now - timedelta(minutes=3)).isoformat(),
+        "waiting": 1,
+        "failing": 0,
+        "given_up": 0,
+    }
+    assert health["transports"]["ldap"] == {
+        "last_success_at": None,
+        "waiting": 0,
+        "failing": 1,
+        "given_up": 1,
+    }

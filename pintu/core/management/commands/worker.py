@@ -1,7 +1,8 @@
 """`pintu worker`: the one background process: the task queue plus the periodic jobs.
 
 Its scheduler thread also beats the worker's heartbeat (``pintu.core.heartbeat``), which
-/healthz and the admins' pages show.
+/healthz and the admins' pages show, and reaps the tasks of workers that died
+(``pintu.core.reaper``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from pintu.core.heartbeat import BEAT_EVERY, heartbeat_beat, heartbeat_start, heartbeat_stop
 from pintu.core.periodic import enqueue_due
+from pintu.core.reaper import tasks_reap
 
 logger = logging.getLogger("pintu.worker")
 
@@ -96,6 +98,13 @@ class Command(BaseCommand):
                 heartbeat_beat(worker_id=worker_id, now=now)
                 if time.monotonic() >= next_schedule:
                     next_schedule = time.monotonic() + schedule_every
+                    reaped = tasks_reap(now=now, log=logger.warning)
+                    if reaped.requeued or reaped.failed:
+                        logger.warning(
+                            "tasks of gone workers: %d run again, %d failed",
+                            len(reaped.requeued),
+                            len(reaped.failed),
+                        )
                     enqueued = enqueue_due(now)
                     if enqueued:
                         logger.info("enqueued periodic jobs: %s", ", ".join(enqueued))

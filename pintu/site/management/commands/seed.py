@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from base64 import b32encode
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pintu.site.demo import DEMO_PASSWORD, seed_demo
+from pintu.site.demo.people import DEMO_TOTP_KEY
 from pintu.site.demo.seed import YEAR
 
 
@@ -48,6 +50,10 @@ class Command(BaseCommand):
             raise CommandError("--days must be at least 1", returncode=2)
         result = seed_demo(days=days, progress=self.stderr.write)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        self.stdout.write(
+            f"Staff also enter a sign-in code: add the key {demo_key_text()} to an "
+            "authenticator app, or run `pintu twofactor code USERNAME`"
+        )
         for person, created in result.people:
             where = person.unit or "semua unit"
             flag = "new" if created else "kept"
@@ -78,3 +84,8 @@ class Command(BaseCommand):
             f"bench: {result.tickets} tickets, {result.articles} articles, {result.steps} steps "
             f"in {result.seconds:.0f} s ({result.rate:.0f} tickets/s)"
         )
+
+
+def demo_key_text() -> str:
+    """The demo's authenticator key as an app takes it (base32)."""
+    return b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode().rstrip("=")
