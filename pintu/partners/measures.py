@@ -4,7 +4,8 @@ uses (``pintu.sop.grammar.KNOWN_MEASURES``); the KPI engine finds them by name.
 An activity counts in the year it was **held** (step 3 of PR.KS recorded, its date in
 the year), for the departments and study programmes it names: a plan is not yet a
 cooperation carried out. The first response and the one-day clocks of B.1.15.14 are the
-desk's own measures over the requests of this SOP.
+desk's own measures over the requests of this SOP. B.1.15.8.a-c read the year's
+monitoring forms (BO.28.1.2), per department.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils.translation import ngettext
 
 from pintu.org.models import Unit
 from pintu.partners.coverage import Reading, Rule, coverage, departments_active, target_for
-from pintu.partners.models import Activity
+from pintu.partners.models import Activity, Aspect, Assessment
 from pintu.sop.measurement import Evidence, Measure, Measurement, Period
 
 
@@ -169,7 +170,112 @@ def compute_fewest(rows: Sequence[UnitRow], *, period: Period, **rest: Any) -> M
     return Measurement(fewest, 1, evidence=evidence, note=note)
 
 
+@dataclass(frozen=True)
+class Assessed:
+    """One monitoring form's word on a department's aspect."""
+
+    monitoring: int
+    form: str  # the form as people name it: BO.28.1.2, the agreement, the year
+    met: bool
+    evidence: str
+
+
+@dataclass(frozen=True)
+class AspectRow:
+    """A department with its year's cooperation and what the forms say of the aspect."""
+
+    code: str
+    name: str
+    cooperated: bool
+    assessed: tuple[Assessed, ...]
+
+
+def aspect_rows(*, period: Period, params: Mapping[str, Any], **rest: Any) -> list[AspectRow]:
+    """Every active department, whether it cooperated in the year (as B.1.15.7 counts
+    it), and the year's monitoring forms' assessments of ``params["aspect"]`` for it."""
+    departments = unit_rows(period=period, params={"kind": Unit.Kind.DEPARTMENT})
+    assessments = (
+        Assessment.objects.filter(
+            monitoring__year=period.start.year, aspect=Aspect(params["aspect"])
+        )
+        .select_related("department", "monitoring__agreement", "survey")
+        .order_by("monitoring__agreement__number", "monitoring_id")
+    )
+    found: dict[str, list[Assessed]] = {}
+    for assessment in assessments:
+        evidence = assessment.evidence
+        if assessment.survey is not None:
+            evidence = " ".join(filter(None, [evidence, survey_words(assessment.survey)]))
+        found.setdefault(assessment.department.code, []).append(
+            Assessed(
+                monitoring=assessment.monitoring_id,
+                form=str(assessment.monitoring),
+                met=assessment.met,
+                evidence=evidence,
+            )
+        )
+    return [
+        AspectRow(row.code, row.name, bool(row.activities), tuple(found.get(row.code, ())))
+        for row in departments
+    ]
+
+
+def survey_words(survey: Any) -> str:
+    """A survey answer cited as evidence, in a few words."""
+    if survey.answered_at is None:
+        return ""
+    return _("Partner survey answered %(day)s: %(average).1f of 5.") % {
+        "day": survey.answered_at.date().isoformat(),
+        "average": survey.average,
+    }
+
+
+def _aspect_evidence(row: AspectRow) -> Evidence:
+    listing = reverse("partners-monitorings")
+    if not row.cooperated:
+        return Evidence(
+            reference=row.code,
+            label=row.name,
+            url=listing,
+            passed=False,
+            counted=False,
+            note=_("no cooperation activity held this year"),
+        )
+    if not row.assessed:
+        return Evidence(
+            reference=row.code,
+            label=row.name,
+            url=listing,
+            passed=False,
+            note=_("no monitoring form of the year assesses this department"),
+        )
+    failing = [a for a in row.assessed if not a.met]
+    shown = failing[0] if failing else row.assessed[0]
+    if failing:
+        note = _("not met on %(forms)s") % {"forms": "; ".join(a.form for a in failing)}
+    else:
+        note = "; ".join(f"{a.form}: {a.evidence}" for a in row.assessed)
+    return Evidence(
+        reference=row.code,
+        label=row.name,
+        url=reverse("partners-monitoring", args=[shown.monitoring]),
+        passed=not failing,
+        note=note,
+    )
+
+
+def compute_aspect(rows: Sequence[AspectRow], **rest: Any) -> Measurement:
+    """B.1.15.8.a-c: the share of the departments that cooperated in the year whose
+    monitoring forms of the year assess the aspect as met, with evidence (every form
+    that assesses the department: one that finds it not met fails it). A department
+    with cooperation but no form fails; one without cooperation is not counted."""
+    evidence = tuple(_aspect_evidence(row) for row in rows)
+    counted = [e for e in evidence if e.counted]
+    return Measurement(sum(1 for e in counted if e.passed), len(counted), evidence=evidence)
+
+
 MEASURES: dict[str, Measure] = {
     "activities_per_year": Measure(select=unit_rows, compute=compute_fewest, kind="count"),
     "share_of_units_with_activity": Measure(select=unit_rows, compute=compute_coverage),
+    "cooperation_aspect_met": Measure(select=aspect_rows, compute=compute_aspect),
 }

@@ -4,75 +4,21 @@ B.1.15.14.a-c from the same requests, each with the records behind it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
 
-from pintu.conftest import Personas, service
-from pintu.desk import services as desk
+from pintu.conftest import Personas
 from pintu.kpi import engine
 from pintu.org.models import Unit
 from pintu.partners.models import Partner
-from pintu.partners.services import activities
-from pintu.partners.tests.conftest import partner_made
+from pintu.partners.tests.conftest import NOW, held, partner_made
 from pintu.sop.measurement import Period
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Mon 2 Nov 2026, 09.00 WIB
 PROGRAMMES = 16  # the study programmes the org migration seeds
-
-
-def held(
-    staff: Any,
-    personas: Personas,
-    partner: Partner,
-    units: Sequence[str],
-    day: date,
-    *,
-    carried_out: bool = True,
-) -> Any:
-    """An activity planned, coordinated and (unless told) held on ``day``."""
-    ticket = desk.ticket_create(
-        actor=personas.requester,
-        service_type=service("PR.KS", "kegiatan-kerjasama"),
-        requester=personas.requester,
-        opening=desk.Opening(subject=f"Kerja sama {'/'.join(units)}", body="Mohon diatur."),
-        fields={"mitra": partner.name, "unit_kerja": ", ".join(units), "uraian": "Kunjungan"},
-        now=datetime.combine(day, datetime.min.time(), tzinfo=UTC),
-    ).ticket
-    chosen = list(Unit.objects.filter(code__in=units))
-    activities.activity_plan(
-        actor=staff,
-        ticket=ticket,
-        title=f"Kunjungan industri {'/'.join(units)}",
-        partner=partner,
-        agreement=None,
-        units=chosen,
-        scopes=["education"],
-        planned_start=day,
-        planned_end=None,
-        agenda="Kunjungan dan diskusi kurikulum",
-        now=NOW,
-    )
-    if carried_out:
-        activities.activity_record(
-            actor=staff,
-            ticket=ticket,
-            kind="visit",
-            held_on=day,
-            held_until=None,
-            place="Kawasan industri Batamindo",
-            link="",
-            attendees="Mahasiswa semester 5",
-            attendee_count=30,
-            outputs="Laporan kunjungan",
-            units=chosen,
-            now=NOW,
-        )
-    return ticket
 
 
 def result(code: str, year: int = 2026) -> Any:
