@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pintu.org.models import Unit
-from pintu.partners.coverage import Reading, Rule, coverage, departments_active, target_for
+from pintu.partners.coverage import coverage, departments_active
 from pintu.partners.models import Activity, Aspect, Assessment
+from pintu.sop.definition import Kpi
+from pintu.sop.grammar import Reading, Target, parse_target
 from pintu.sop.measurement import Evidence, Measure, Measurement, Period
 
 
@@ -121,37 +123,54 @@ def _unit_evidence(row: UnitRow, year: int) -> Evidence:
     )
 
 
-def rule() -> Rule:
-    """B.1.15.12's rising target, in the reading the settings choose."""
-    return Rule(reading=Reading(settings.PINTU_PARTNERS_TARGET_READING))
+def reading() -> Reading:
+    """How B.1.15.12's rising target reads, as the settings choose."""
+    return Reading(settings.PINTU_PARTNERS_TARGET_READING)
 
 
-def reading_words(year: int, chosen: Rule) -> str:
-    """Which reading the figure uses, and the target it gives for ``year``."""
-    target = target_for(year, chosen)
-    reading = (
-        _("5 percentage points a year")
-        if chosen.reading == Reading.POINTS
-        else _("5 per cent of the year before's target")
+def reading_words(year: int, target: Target, chosen: Reading) -> str:
+    """Which reading the figure uses, and the target it gives for ``year`` (the
+    engine's own threshold: ``Target.threshold``)."""
+    threshold = target.threshold(year, chosen)
+    step = f"{target.step:g}"
+    words = (
+        _("%(step)s percentage points a year") % {"step": step}
+        if chosen == Reading.POINTS
+        else _("%(step)s per cent of the year before's target") % {"step": step}
     )
-    if target is None:
-        return _("No target before %(year)s (the SOP's rule begins then).") % {"year": chosen.since}
-    return _("Target %(year)s: %(target)s%% (80%% in 2020, rising %(reading)s, at most 100%%).") % {
+    if target.since is not None and year < target.since:
+        return _(
+            "Target %(year)s: %(target)s%% (the target of %(since)s, when the SOP's rule begins)."
+        ) % {"year": year, "target": f"{threshold:g}", "since": target.since}
+    return _(
+        "Target %(year)s: %(target)s%% (%(base)s%% in %(since)s, rising %(reading)s, at "
+        "most 100%%)."
+    ) % {
         "year": year,
-        "target": f"{target:g}",
-        "reading": reading,
+        "target": f"{threshold:g}",
+        "base": f"{target.value:g}",
+        "since": target.since,
+        "reading": words,
     }
 
 
-def compute_coverage(rows: Sequence[UnitRow], *, period: Period, **rest: Any) -> Measurement:
+def compute_coverage(
+    rows: Sequence[UnitRow], *, period: Period, kpi: Kpi, **rest: Any
+) -> Measurement:
     """B.1.15.12: the share of the study programmes with at least one activity held in
-    the year; the missing ones are the evidence that failed. The note says which reading
-    of the rising target applies (``PINTU_PARTNERS_TARGET_READING``)."""
+    the year; the missing ones are the evidence that failed. The figure is judged, and
+    its note written, in the reading of the rising target the settings choose
+    (``PINTU_PARTNERS_TARGET_READING``)."""
     year = period.start.year
     found = coverage([row.code for row in rows], {row.code for row in rows if row.activities})
     evidence = tuple(_unit_evidence(row, year) for row in rows)
+    chosen = reading()
     return Measurement(
-        len(found.covered), found.total, evidence=evidence, note=reading_words(year, rule())
+        len(found.covered),
+        found.total,
+        evidence=evidence,
+        note=reading_words(year, parse_target(kpi.target), chosen),
+        reading=chosen,
     )
 
 

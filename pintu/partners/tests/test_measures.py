@@ -102,3 +102,37 @@ def test_the_requests_of_the_sop_answer_its_time_standards(
     assert ticket.reference in evidence("B.1.15.14.b")
     for code in ("B.1.15.14.a", "B.1.15.14.c"):
         assert result(code).measurement is not None
+
+
+@pytest.mark.parametrize(
+    ("year", "reading", "covered", "met"),
+    [
+        (2023, "points", 15, False),  # 93.75% against 95%
+        (2023, "relative", 15, True),  # 93.75% against 92.61%
+        (2024, "relative", 15, False),  # against 97.24%
+        (2026, "relative", 15, False),  # 80 * 1.05^6 is 107.2: capped at 100%
+        (2026, "points", 16, True),  # 110, capped
+        (2019, "points", 13, True),  # 81.25%: before 2020, the target of 2020
+        (2019, "relative", 12, False),  # 75%
+    ],
+)
+def test_the_engine_judges_coverage_in_the_reading_the_settings_choose(
+    personas: Personas,
+    ks_staff: Any,
+    partner: Partner,
+    settings: Any,
+    year: int,
+    reading: str,
+    covered: int,
+    met: bool,
+) -> None:
+    settings.PINTU_PARTNERS_TARGET_READING = reading
+    programmes = Unit.objects.filter(kind=Unit.Kind.STUDY_PROGRAMME, is_active=True)
+    codes = list(programmes.order_by("code").values_list("code", flat=True))
+    assert len(codes) == PROGRAMMES
+    held(ks_staff, personas, partner, codes[:covered], date(year, 3, 1))
+    coverage = result("B.1.15.12", year)
+    assert coverage.measurement is not None and coverage.measurement.numerator == covered
+    assert coverage.met is met
+    # The figure's note names the very threshold the engine judged it by.
+    assert f"{year}: {coverage.threshold:g}%" in coverage.measurement.note
