@@ -273,6 +273,8 @@ PINTU_PROBE_TIMEOUT_SECONDS = env.number("PINTU_PROBE_TIMEOUT_SECONDS", 10, mini
 PINTU_PROBE_FAILURES = env.number("PINTU_PROBE_FAILURES", 3, minimum=1)
 # Partnerships: Unit Kerjasama is reminded this many days before an agreement ends.
 PINTU_PARTNERS_REMINDER_DAYS = env.days("PINTU_PARTNERS_REMINDER_DAYS", (180, 90, 30))
+# How long a partner's satisfaction-survey link stays open (days).
+PINTU_PARTNERS_SURVEY_DAYS = env.number("PINTU_PARTNERS_SURVEY_DAYS", 30, minimum=1)
 
 # B.1.15.12's "kenaikan minimal sebesar 5%": percentage points a year, or per cent of
 # the year before ("relative"); the figure says which.
@@ -339,6 +341,7 @@ PINTU_RATE_LIMITS = {
     "login": (env.number("PINTU_RATE_LOGIN_PER_5_MINUTES", 20, minimum=1), 300),
     "login-code": (env.number("PINTU_RATE_LOGIN_PER_5_MINUTES", 20, minimum=1), 300),
     "identity-handover": (env.number("PINTU_RATE_LOGIN_PER_5_MINUTES", 20, minimum=1), 300),
+    "partners-survey-answer": (env.number("PINTU_RATE_LOGIN_PER_5_MINUTES", 20, minimum=1), 300),
     "portal-request": (env.number("PINTU_RATE_PORTAL_PER_HOUR", 30, minimum=1), 3600),
     "whatsapp-webhook": (env.number("PINTU_RATE_WEBHOOK_PER_MINUTE", 1200, minimum=1), 60),
 }

@@ -112,6 +112,7 @@ def measure_kpi(
     context = _context(unit, period, now, definition, kpi)
     rows = _call(measure.select, **context)
     measurement = _call(measure.compute, rows, **context)
+    threshold = target.threshold(period.start.year, measurement.reading)
     if target.kind == "presence":
         threshold = 1.0
     return KpiResult(definition.code, kpi, measure.kind, measurement, threshold)

@@ -4,7 +4,15 @@ services, which audit it."""
 from django.contrib import admin
 
 from pintu.core.admin import ReadOnlyAdmin
-from pintu.partners.models import Agreement, AgreementVersion, Partner, PartnerContact
+from pintu.partners.models import (
+    Agreement,
+    AgreementVersion,
+    Assessment,
+    Monitoring,
+    Partner,
+    PartnerContact,
+    SatisfactionSurvey,
+)
 
 
 @admin.register(Partner)
@@ -30,3 +38,22 @@ class AgreementAdmin(ReadOnlyAdmin):
 @admin.register(AgreementVersion)
 class AgreementVersionAdmin(ReadOnlyAdmin):
     list_display = ["agreement", "number", "filename", "uploaded_at", "uploaded_by"]
+
+
+@admin.register(Monitoring)
+class MonitoringAdmin(ReadOnlyAdmin):
+    list_display = ["agreement", "year", "updated_at", "updated_by"]
+    list_filter = ["year"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["monitoring", "department", "aspect", "met"]
+    list_filter = ["aspect", "met"]
+
+
+@admin.register(SatisfactionSurvey)
+class SatisfactionSurveyAdmin(ReadOnlyAdmin):
+    list_display = ["partner", "year", "sent_to", "sent_at", "expires_at", "answered_at"]
+    list_filter = ["year"]
+    exclude = ["token_digest"]

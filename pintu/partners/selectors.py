@@ -1,16 +1,26 @@
 """Reads of the partnership records: the register's lists with their filters, what the
-charts count, the agreements that end soon, and the activities."""
+charts count, the agreements that end soon, the activities, the monitoring forms and the
+satisfaction surveys."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Case, CharField, Count, F, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 
+from pintu.org.models import Unit
 from pintu.partners.lifecycle import Stage, State, Stored
-from pintu.partners.models import Activity, Agreement, Partner
+from pintu.partners.models import (
+    QUESTIONS,
+    Activity,
+    Agreement,
+    Monitoring,
+    Partner,
+    SatisfactionSurvey,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -148,3 +158,96 @@ def activity_list(
             | Q(ticket__reference__iexact=query)
         )
     return activities.order_by(F("held_on").desc(nulls_last=True), "-planned_start", "-id")
+
+
+def monitoring_candidates(agreement: Agreement, year: int) -> QuerySet[Activity]:
+    """The activities a monitoring form may name: held in ``year`` under the agreement,
+    or with one of its partners and under no agreement."""
+    return (
+        Activity.objects.filter(carried_out_at__isnull=False, held_on__year=year)
+        .filter(
+            Q(agreement=agreement) | Q(agreement__isnull=True, partner__in=agreement.partners.all())
+        )
+        .select_related("ticket", "partner")
+        .prefetch_related("units")
+        .order_by("held_on", "id")
+    )
+
+
+def departments_of(units: Iterable[Unit]) -> set[int]:
+    """The departments (their keys) ``units`` belong to: a department itself, a study
+    programme its parent."""
+    found: set[int] = set()
+    for unit in units:
+        if unit.kind == Unit.Kind.DEPARTMENT:
+            found.add(unit.pk)
+        elif unit.kind == Unit.Kind.STUDY_PROGRAMME and unit.parent_id is not None:
+            found.add(unit.parent_id)
+    return found
+
+
+def monitoring_departments(monitoring: Monitoring) -> list[Unit]:
+    """The departments a form assesses (B.1.15.8 is per department): those the
+    agreement names, and those of the activities held under it in the year."""
+    keys = departments_of(monitoring.agreement.units.all())
+    for activity in monitoring_candidates(monitoring.agreement, monitoring.year):
+        keys |= departments_of(activity.units.all())
+    return list(Unit.objects.filter(pk__in=keys).order_by("code"))
+
+
+def monitoring_shown(monitoring: Monitoring) -> dict[str, Any]:
+    """The form as its audit rows write it."""
+    return {
+        "activities": sorted(monitoring.activities.values_list("ticket__reference", flat=True)),
+        "outputs": monitoring.outputs,
+        "benefits": monitoring.benefits,
+        # "JTI benefit": met; the survey cited as its number.
+        "assessments": {
+            f"{a.department.code} {a.aspect}": a.met
+            for a in monitoring.assessments.select_related("department")
+        },
+        "surveys": sorted(
+            monitoring.assessments.exclude(survey=None).values_list("survey_id", flat=True)
+        ),
+    }
+
+
+def agreements_to_monitor(year: int) -> QuerySet[Agreement]:
+    """The signed agreements that ran during ``year`` (each takes a form a year)."""
+    return (
+        Agreement.objects.filter(status__in=[Stored.SIGNED, Stored.TERMINATED])
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__year__lte=year))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__year__gte=year))
+        .prefetch_related("partners")
+        .order_by("number", "id")
+    )
+
+
+def surveys_of(
+    *, partner: Partner | None = None, year: int | None = None
+) -> QuerySet[SatisfactionSurvey]:
+    surveys = SatisfactionSurvey.objects.select_related("partner", "contact", "agreement")
+    if partner is not None:
+        surveys = surveys.filter(partner=partner)
+    if year is not None:
+        surveys = surveys.filter(year=year)
+    return surveys.order_by("-year", "-sent_at", "-id")
+
+
+def survey_results(surveys: Iterable[SatisfactionSurvey]) -> list[dict[str, Any]]:
+    """Per year: how many were sent and answered, and each question's average."""
+    years: dict[int, list[SatisfactionSurvey]] = {}
+    for survey in surveys:
+        years.setdefault(survey.year, []).append(survey)
+    results = []
+    for year in sorted(years, reverse=True):
+        answered = [s for s in years[year] if s.answered_at is not None]
+        averages = []
+        for name, words in QUESTIONS.items():
+            scores = [getattr(s, name) for s in answered]
+            averages.append((words, sum(scores) / len(scores) if scores else None))
+        sent = len(years[year])
+        results.append(
+            {"year": year, "sent": sent, "answered": len(answered), "averages": averages}
+        )
+    return results

@@ -6,12 +6,16 @@ Pure: no ORM, no clock. KPI targets follow this grammar (``parse_target``)::
     present                          the evidence exists (evidence_present)
     >= 100%                          a share of at least 100 percent
     >= 1/year                        a count of at least 1 per year
-    >= 80% from 2020, +5/year        a share of 80 percent in 2020, 5 points more each
-                                     later year, capped at 100 percent
+    >= 80% from 2020, +5/year        a share of 80 percent in 2020 (and before), 5 more
+                                     each later year, capped at 100 percent
+
+"5 more" is read as percentage points unless the measure says its step is relative
+(``Reading``): one computation, ``Target.threshold``, for the engine and the figure.
 """
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -119,8 +123,9 @@ KNOWN_MEASURES: dict[str, MeasureSpec] = {
     ),
     # B.1.15.8.a-c: the three aspects the monitoring form records.
     "cooperation_aspect_met": MeasureSpec(
-        "Share of the year's cooperation activities whose monitoring form (BO.28.1.2) "
-        "records the aspect `aspect` (benefit, performance or satisfaction) as met.",
+        "Share of the departments with cooperation in the year whose monitoring forms "
+        "(BO.28.1.2) of the year assess the aspect `aspect` (benefit, performance or "
+        "satisfaction) as met, with evidence.",
         "share",
         {"aspect": ("benefit", "performance", "satisfaction")},
     ),
@@ -140,18 +145,37 @@ _RISING_RE = re.compile(
 _COUNT_RE = re.compile(rf"^>=\s*{_NUMBER}\s*/\s*year$")
 
 
+class Reading(enum.StrEnum):
+    """How a rising share's yearly step adds up (B.1.15.12's "kenaikan minimal sebesar
+    5%" reads both ways)."""
+
+    POINTS = "points"  # percentage points added each year: 80, 85, 90, ...
+    RELATIVE = "relative"  # per cent of the year before's target, compounded: 80, 84, 88.2
+
+
 @dataclass(frozen=True)
 class Target:
     kind: TargetKind
     value: float = 0.0  # percent for a share, count per year for a count
     since: int | None = None  # first year of a rising share
-    step: float = 0.0  # percentage points added per year after ``since``
+    step: float = 0.0  # added per year after ``since``, read as ``Reading`` says
 
-    def threshold(self, year: int) -> float:
-        """The least value that meets the target in ``year``."""
+    def threshold(self, year: int, reading: Reading = Reading.POINTS) -> float:
+        """The least value that meets the target in ``year``: a rising share keeps
+        ``value`` up to ``since``, then rises by ``step`` a year, at most to 100."""
         if self.since is None or year <= self.since:
             return self.value
-        return min(100.0, self.value + self.step * (year - self.since))
+        years = year - self.since
+        try:
+            rising = (
+                self.value + self.step * years
+                if reading == Reading.POINTS
+                else self.value * (1 + self.step / 100) ** years
+            )
+        except OverflowError:
+            return 100.0
+        # To the hundredth, as the figure's note writes it, never below the first year's.
+        return min(100.0, max(self.value, round(rising, 2)))
 
 
 _PERCENT_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from pintu.sop.grammar import Reading
+
 # The years a KPI or a report may be asked for.
 YEARS = range(2000, 2101)
 
@@ -63,6 +65,8 @@ class Measurement:
     # The value by month (1-12) where the measure has one, for the trend.
     by_month: Mapping[int, float] = field(default_factory=dict)
     note: str = ""  # what the figure means, when that needs saying (e.g. which reading)
+    # How a rising target's yearly step reads for this figure (``Target.threshold``).
+    reading: Reading = Reading.POINTS
 
     @property
     def share(self) -> float | None:

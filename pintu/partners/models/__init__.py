@@ -2,6 +2,7 @@
 agreements, the cooperation activities, monitoring, and partner satisfaction."""
 
 from pintu.partners.models.activities import Activity, ActivityFile
+from pintu.partners.models.monitoring import Aspect, Assessment, Monitoring
 from pintu.partners.models.register import (
     Agreement,
     AgreementVersion,
@@ -10,14 +11,20 @@ from pintu.partners.models.register import (
     PartnerContact,
     Scope,
 )
+from pintu.partners.models.satisfaction import QUESTIONS, SatisfactionSurvey
 
 __all__ = [
+    "QUESTIONS",
     "Activity",
     "ActivityFile",
     "Agreement",
     "AgreementVersion",
+    "Aspect",
+    "Assessment",
     "ExpiryReminder",
+    "Monitoring",
     "Partner",
     "PartnerContact",
+    "SatisfactionSurvey",
     "Scope",
 ]

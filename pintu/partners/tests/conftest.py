@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
-from pintu.conftest import Personas, make_user
+from pintu.conftest import Personas, make_user, service
+from pintu.desk import services as desk
 from pintu.desk.services import Upload
 from pintu.org.models import Role, Unit
 from pintu.partners import services
 from pintu.partners.models import Agreement, Partner
+from pintu.partners.services import activities
+
+NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Mon 2 Nov 2026, 09.00 WIB
 
 # The smallest file that is a PDF by its content.
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -71,3 +76,54 @@ def agreement_signed(
     services.agreement_move(actor=actor, agreement=agreement, status="signed")
     agreement.refresh_from_db()
     return agreement
+
+
+def held(
+    staff: Any,
+    personas: Personas,
+    partner: Partner,
+    units: Sequence[str],
+    day: date,
+    *,
+    carried_out: bool = True,
+    agreement: Agreement | None = None,
+) -> Any:
+    """An activity planned, coordinated and (unless told) held on ``day``."""
+    ticket = desk.ticket_create(
+        actor=personas.requester,
+        service_type=service("PR.KS", "kegiatan-kerjasama"),
+        requester=personas.requester,
+        opening=desk.Opening(subject=f"Kerja sama {'/'.join(units)}", body="Mohon diatur."),
+        fields={"mitra": partner.name, "unit_kerja": ", ".join(units), "uraian": "Kunjungan"},
+        now=datetime.combine(day, datetime.min.time(), tzinfo=UTC),
+    ).ticket
+    chosen = list(Unit.objects.filter(code__in=units))
+    activities.activity_plan(
+        actor=staff,
+        ticket=ticket,
+        title=f"Kunjungan industri {'/'.join(units)}",
+        partner=partner,
+        agreement=agreement,
+        units=chosen,
+        scopes=["education"],
+        planned_start=day,
+        planned_end=None,
+        agenda="Kunjungan dan diskusi kurikulum",
+        now=NOW,
+    )
+    if carried_out:
+        activities.activity_record(
+            actor=staff,
+            ticket=ticket,
+            kind="visit",
+            held_on=day,
+            held_until=None,
+            place="Kawasan industri Batamindo",
+            link="",
+            attendees="Mahasiswa semester 5",
+            attendee_count=30,
+            outputs="Laporan kunjungan",
+            units=chosen,
+            now=NOW,
+        )
+    return ticket

@@ -10,6 +10,7 @@ from pintu.site.tests.permission_matrix import (
     missing_pk,
     no_args,
     post_only,
+    same,
 )
 
 #               anon     req      other-req staff    other-st super    head     auditor  admin
@@ -38,4 +39,12 @@ PAGES: dict[str, Row] = {
     "partners-partner": (missing_pk, ("login", 403, 403, 403, 403, 403, 403, 404, 404)),
     "partners-partner-edit": (missing_pk, ("login", 403, 403, 403, 403, 403, 403, 403, 404)),
     "partners-partner-new": (no_args, ("login", 403, 403, 403, 403, 403, 403, 403, 200)),
+    "partners-monitoring": (missing_pk, ("login", 403, 403, 403, 403, 403, 403, 404, 404)),
+    "partners-monitoring-edit": (missing_pk, ("login", 403, 403, 403, 403, 403, 403, 403, 404)),
+    "partners-monitoring-pdf": (missing_pk, ("login", 403, 403, 403, 403, 403, 403, 404, 404)),
+    "partners-monitoring-start": (no_args, post_only()),
+    "partners-monitorings": (no_args, ("login", 403, 403, 403, 403, 403, 403, 200, 200)),
+    "partners-partner-survey": (missing_pk, post_only()),
+    # The partner's answer needs no account: an unknown link is 404 to everyone.
+    "partners-survey-answer": (lambda w: {"token": "none"}, same(404)),
 }

@@ -4,75 +4,21 @@ B.1.15.14.a-c from the same requests, each with the records behind it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
 
-from pintu.conftest import Personas, service
-from pintu.desk import services as desk
+from pintu.conftest import Personas
 from pintu.kpi import engine
 from pintu.org.models import Unit
 from pintu.partners.models import Partner
-from pintu.partners.services import activities
-from pintu.partners.tests.conftest import partner_made
+from pintu.partners.tests.conftest import NOW, held, partner_made
 from pintu.sop.measurement import Period
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Mon 2 Nov 2026, 09.00 WIB
 PROGRAMMES = 16  # the study programmes the org migration seeds
-
-
-def held(
-    staff: Any,
-    personas: Personas,
-    partner: Partner,
-    units: Sequence[str],
-    day: date,
-    *,
-    carried_out: bool = True,
-) -> Any:
-    """An activity planned, coordinated and (unless told) held on ``day``."""
-    ticket = desk.ticket_create(
-        actor=personas.requester,
-        service_type=service("PR.KS", "kegiatan-kerjasama"),
-        requester=personas.requester,
-        opening=desk.Opening(subject=f"Kerja sama {'/'.join(units)}", body="Mohon diatur."),
-        fields={"mitra": partner.name, "unit_kerja": ", ".join(units), "uraian": "Kunjungan"},
-        now=datetime.combine(day, datetime.min.time(), tzinfo=UTC),
-    ).ticket
-    chosen = list(Unit.objects.filter(code__in=units))
-    activities.activity_plan(
-        actor=staff,
-        ticket=ticket,
-        title=f"Kunjungan industri {'/'.join(units)}",
-        partner=partner,
-        agreement=None,
-        units=chosen,
-        scopes=["education"],
-        planned_start=day,
-        planned_end=None,
-        agenda="Kunjungan dan diskusi kurikulum",
-        now=NOW,
-    )
-    if carried_out:
-        activities.activity_record(
-            actor=staff,
-            ticket=ticket,
-            kind="visit",
-            held_on=day,
-            held_until=None,
-            place="Kawasan industri Batamindo",
-            link="",
-            attendees="Mahasiswa semester 5",
-            attendee_count=30,
-            outputs="Laporan kunjungan",
-            units=chosen,
-            now=NOW,
-        )
-    return ticket
 
 
 def result(code: str, year: int = 2026) -> Any:
@@ -156,3 +102,37 @@ def test_the_requests_of_the_sop_answer_its_time_standards(
     assert ticket.reference in evidence("B.1.15.14.b")
     for code in ("B.1.15.14.a", "B.1.15.14.c"):
         assert result(code).measurement is not None
+
+
+@pytest.mark.parametrize(
+    ("year", "reading", "covered", "met"),
+    [
+        (2023, "points", 15, False),  # 93.75% against 95%
+        (2023, "relative", 15, True),  # 93.75% against 92.61%
+        (2024, "relative", 15, False),  # against 97.24%
+        (2026, "relative", 15, False),  # 80 * 1.05^6 is 107.2: capped at 100%
+        (2026, "points", 16, True),  # 110, capped
+        (2019, "points", 13, True),  # 81.25%: before 2020, the target of 2020
+        (2019, "relative", 12, False),  # 75%
+    ],
+)
+def test_the_engine_judges_coverage_in_the_reading_the_settings_choose(
+    personas: Personas,
+    ks_staff: Any,
+    partner: Partner,
+    settings: Any,
+    year: int,
+    reading: str,
+    covered: int,
+    met: bool,
+) -> None:
+    settings.PINTU_PARTNERS_TARGET_READING = reading
+    programmes = Unit.objects.filter(kind=Unit.Kind.STUDY_PROGRAMME, is_active=True)
+    codes = list(programmes.order_by("code").values_list("code", flat=True))
+    assert len(codes) == PROGRAMMES
+    held(ks_staff, personas, partner, codes[:covered], date(year, 3, 1))
+    coverage = result("B.1.15.12", year)
+    assert coverage.measurement is not None and coverage.measurement.numerator == covered
+    assert coverage.met is met
+    # The figure's note names the very threshold the engine judged it by.
+    assert f"{year}: {coverage.threshold:g}%" in coverage.measurement.note

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,6 +32,7 @@ from pintu.partners.forms import (
     VersionForm,
 )
 from pintu.partners.models import Agreement, AgreementVersion, Partner, PartnerContact
+from pintu.partners.monitoring_forms import SurveySendForm
 from pintu.partners.views.common import page, reader, today, worker
 
 
@@ -130,6 +132,7 @@ def _partner_page(
     request: HttpRequest, partner: Partner, contact_form: ContactForm
 ) -> HttpResponse:
     day = today()
+    surveys = list(selectors.surveys_of(partner=partner))
     return page(
         request,
         "partners/partner.html",
@@ -139,6 +142,11 @@ def _partner_page(
             "agreements": selectors.agreement_list(today=day, partner=partner),
             "contact_form": contact_form,
             "state_words": STATE_WORDS,
+            "surveys": surveys,
+            "results": selectors.survey_results(surveys),
+            "survey_form": SurveySendForm(partner=partner, this_year=day.year),
+            "now": timezone.now(),
+            "survey_days": settings.PINTU_PARTNERS_SURVEY_DAYS,
         },
     )
 

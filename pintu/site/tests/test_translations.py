@@ -30,7 +30,11 @@ from pintu.org import services as org_services
 from pintu.org.models import Role, Unit, User
 from pintu.outbox.models import OutboxItem
 from pintu.partners import services as partner_services
+from pintu.partners.models import Aspect
 from pintu.partners.services import activities as activity_services
+from pintu.partners.services import monitoring as monitoring_services
+from pintu.partners.services import surveys as survey_services
+from pintu.partners.tests.conftest import agreement_signed
 from pintu.records.models import DestructionProposal
 from pintu.records.services import hold_place, retention_run
 from pintu.reports import services as report_services
@@ -69,6 +73,9 @@ NOT_PAGES = {
     "partners-agreement-version",
     "partners-agreement-file",
     "partners-activity-file",
+    "partners-monitoring-start",
+    "partners-monitoring-pdf",
+    "partners-partner-survey",
     "kpi-export",
     "kpi-evidence-file",
     "kpi-evidence-judge",
@@ -288,11 +295,40 @@ def partnerships(personas: Personas) -> dict[str, str]:
         agenda="Kuliah tamu dan diskusi kurikulum",
         now=timezone.now(),
     )
+    now = timezone.now()
+    _waiting, open_token = survey_services.survey_send(
+        actor=personas.admin, partner=partner, contact=None, agreement=None, year=now.year, now=now
+    )
+    answered, answered_token = survey_services.survey_send(
+        actor=personas.admin, partner=partner, contact=None, agreement=None, year=now.year, now=now
+    )
+    scores = {"communication": 5, "benefit": 4, "quality": 3, "continuity": 5}
+    survey_services.survey_answer(survey=answered, scores=scores, comment="Baik", now=now)
+    signed = agreement_signed(personas.admin, partner, number="002/PL29/KS/2026")
+    monitoring, _made = monitoring_services.monitoring_open(
+        actor=personas.admin, agreement=signed, year=now.year, now=now
+    )
+    jti = Unit.objects.get(code="JTI")
+    monitoring_services.monitoring_fill(
+        actor=personas.admin,
+        monitoring=monitoring,
+        activities=[],
+        outputs="Laporan",
+        benefits="Kurikulum",
+        judgements=[
+            monitoring_services.Judgement(jti, Aspect.BENEFIT, True, "Modul praktikum"),
+            monitoring_services.Judgement(jti, Aspect.PERFORMANCE, False),
+            monitoring_services.Judgement(jti, Aspect.SATISFACTION, True, "", answered),
+        ],
+        now=now,
+    )
     return {
         "partner": str(partner.pk),
         "contact": str(contact.pk),
         "agreement": str(agreement.pk),
         "activity": str(planned.pk),
+        "monitoring": str(monitoring.pk),
+        "surveys": f"{open_token} {answered_token}",
     }
 
 
@@ -396,8 +432,16 @@ def _urls(name: str, route: str, data: dict[str, str]) -> list[str]:
         return [reverse(name, args=[code]) for code in ("UPT-SI", "P4M", "BAA", "PHK", "KS")]
     if name in ("unit-closure-edit", "unit-closure-delete"):
         return [reverse(name, args=["UPT-SI", data["closure"]])]
+    if name == "partners-survey-answer":
+        return [reverse(name, args=[token]) for token in data["surveys"].split()]
     if name.startswith(
-        ("partners-partner", "partners-contact", "partners-agreement", "partners-activity")
+        (
+            "partners-partner",
+            "partners-contact",
+            "partners-agreement",
+            "partners-activity",
+            "partners-monitoring",
+        )
     ):
         key = name.split("-")[1]
         return [reverse(name, args=[data[key]])]
