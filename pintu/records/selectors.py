@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 
+from pintu.core.retention import RecordKind
 from pintu.org import access
 from pintu.org.models import Role, Unit
 from pintu.records.models import DestructionProposal, LegalHold, Tombstone, UnitRetention
-from pintu.records.schedule import DEFAULT_YEARS, RecordKind, kinds, sop_years
+from pintu.records.schedule import DEFAULT_YEARS, kinds, sop_years
 from pintu.sop.models import Sop
 
 
@@ -76,15 +78,12 @@ def due_records(*, now: datetime) -> Iterator[Due]:
     years = unit_years()
     for kind in kinds().values():
         model = kind.model_class
-        gone = [
-            model._meta.pk.to_python(object_id)
-            for object_id in Tombstone.objects.filter(kind=kind.name).values_list(
-                "object_id", flat=True
-            )
-        ]
+        # A subquery, not a list of ids: after years of purges the list would pass the
+        # database's limit on parameters.
+        gone = Tombstone.objects.filter(kind=kind.name, object_id=Cast(OuterRef("pk"), CharField()))
         rows = (
             model._default_manager.filter(kind.eligible)
-            .exclude(pk__in=gone)
+            .exclude(Exists(gone))
             .annotate(kept_since=F(kind.moment) if isinstance(kind.moment, str) else kind.moment)
         )
         unit_path = kind.unit or None

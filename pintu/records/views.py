@@ -135,7 +135,12 @@ class HoldForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=gettext_lazy("Unit"), queryset=Unit.objects.order_by("code"), required=False
     )
-    partner_id = forms.CharField(label=gettext_lazy("Partner"), required=False, max_length=64)
+    partner_id = forms.CharField(
+        label=gettext_lazy("Partner"),
+        required=False,
+        max_length=64,
+        help_text=gettext_lazy("Its number in Pintu; the partner's page links here."),
+    )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -156,7 +161,9 @@ class HoldForm(forms.Form):
 @login_required
 def holds(request: HttpRequest) -> HttpResponse:
     _require(request)
-    form = HoldForm(request.POST or None)
+    # The partner's page links here with the partner filled in.
+    asked = {"scope": request.GET.get("scope", ""), "partner_id": request.GET.get("partner", "")}
+    form = HoldForm(request.POST or None, initial=asked)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -165,3 +165,18 @@ def test_the_proposal_page_in_a_browser(
     assert proposal.state == "approved"
     page.goto(reverse("records-holds"))
     screenshot(page, "records-holds-phone")
+
+
+def test_the_partners_page_opens_the_hold_form_with_the_partner_filled_in(
+    personas: Personas, sops: None
+) -> None:
+    from pintu.partners.tests.conftest import partner_made
+
+    partner = partner_made(personas.admin)
+    client = Client()
+    client.force_login(personas.admin)
+    page = client.get(reverse("partners-partner", args=[partner.pk]))
+    link = f"/records/holds/?scope=partner&amp;partner={partner.pk}"
+    assert link.encode() in page.content
+    form = client.get(link.replace("&amp;", "&")).context["form"]
+    assert (form["scope"].value(), form["partner_id"].value()) == ("partner", str(partner.pk))
