@@ -7,6 +7,7 @@ Its scheduler thread also beats the worker's heartbeat (``pintu.core.heartbeat``
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -86,6 +87,11 @@ class Command(BaseCommand):
             stop.set()
             if scheduler.is_alive():
                 scheduler.join(timeout=30)
+            # A signal can end the worker in the middle of a query, which leaves the
+            # connection busy ("another command is already in progress" on PostgreSQL):
+            # the stop is written on a fresh one.
+            with contextlib.suppress(Exception):
+                connection.close()
             heartbeat_stop(worker_id=worker_id, now=timezone.now())
 
     def _schedule(
