@@ -157,6 +157,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
+    # Argon2id at 19 MiB (pintu.core.passwords); Django's own hasher reads the same hashes.
+    "pintu.core.passwords.PintuArgon2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
