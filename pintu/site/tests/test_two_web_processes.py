@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def servers(tmp_path: Path) -> Iterator[list[str]]:
         started.append((process, f"http://127.0.0.1:{port}"))
     try:
         for _, base in started:
-            wait_for(lambda base=base: _answers(base), f"gunicorn at {base}")
+            wait_for(partial(_answers, base), f"gunicorn at {base}")
         yield [base for _, base in started]
     finally:
         for process, _ in started:
