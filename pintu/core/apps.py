@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Periodic jobs register themselves when their app's tasks module is imported.
         autodiscover_modules("tasks")
+        # Signing in starts the idle time (its receiver), before any request has loaded
+        # the middleware that imports it.
+        from pintu.core import sessions  # noqa: F401
