@@ -189,6 +189,8 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["unit", "status", "received_at"], name="ticket_unit_status_idx"),
             models.Index(fields=["requester", "received_at"], name="ticket_requester_idx"),
+            # The requester's list, for the requests that came from their address.
+            models.Index(fields=["contact", "received_at"], name="ticket_contact_idx"),
             # The queue's live check: what arrived in a unit since the page last looked.
             models.Index(fields=["unit", "created_at"], name="ticket_unit_created_idx"),
             # A unit's requests of a period: every KPI and report reads them so.
