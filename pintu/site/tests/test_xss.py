@@ -1,0 +1,165 @@
+"""Hostile text through every door and form that takes text, then every page that shows
+it: no payload may come out as markup (a script, an event handler, a ``javascript:``
+link), whichever field it went in by. The pages are parsed, not searched, so that an
+escaped payload (harmless text) is told apart from one that became a tag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import make_msgid
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from pintu.conftest import Personas
+from pintu.desk.models import Ticket
+from pintu.desk.tests.test_portal import LIGHT_WORK, request_data
+from pintu.doors.email.ingest import ingest_email
+from pintu.doors.tests.whatsapp_samples import message, post, webhook
+from pintu.doors.whatsapp.ingest import ingest
+from pintu.org.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert(1)</script>"
+IMAGE = '"><img src=x onerror=alert(1)>'
+LINK = '<a href="javascript:alert(1)">klik</a>'
+TEXTAREA = "</textarea><script>alert(1)</script>"
+SVG = "<svg onload=alert(1)><circle r=9 /></svg>"
+# One text that tries every way out at once, for the fields that take a line or more.
+PAYLOAD = f"Mohon {SCRIPT} {IMAGE} {LINK} {TEXTAREA} {SVG} akhir"
+FILENAME = "x\"><img src=x onerror=alert(1)>'.txt"  # no slash: a browser sends the base name
+
+
+@dataclass
+class Markup(HTMLParser):
+    """What of a page would run in a browser: scripts, event handlers, script links."""
+
+    found: list[str] = field(default_factory=list)
+    _in_script: bool = False
+
+    def __post_init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}={value!r}>")
+            link = (value or "").strip().lower().replace("\t", "").replace("\n", "")
+            if name in {"href", "src", "action", "formaction", "xlink:href"} and link.startswith(
+                ("javascript:", "data:text/html")
+            ):
+                self.found.append(f"<{tag} {name}={value!r}>")
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and "alert(" in data:
+            self.found.append(f"<script>{data[:60]}")
+
+
+def run_markup(html: str) -> list[str]:
+    parser = Markup()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def assert_inert(client: Client, url: str, *, shows: str = "") -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    html = response.content.decode()
+    assert run_markup(html) == [], url
+    if shows:
+        assert shows in html, f"{url} does not show the hostile text at all"
+    return html
+
+
+def test_the_checker_sees_payloads_that_became_markup() -> None:
+    assert run_markup(f"<p>{PAYLOAD}</p>") != []
+    assert len(run_markup(f"<p>{SCRIPT}{IMAGE}{LINK}{SVG}</p>")) == 4
+    assert run_markup("<p>&lt;script&gt;alert(1)&lt;/script&gt; onerror=alert(1)</p>") == []
+
+
+def hostile_mail() -> bytes:
+    mail = EmailMessage()
+    mail["From"] = f'"{SCRIPT} {IMAGE}" <penyerang@example.org>'
+    mail["To"] = "helpdesk@si.example.ac.id"
+    mail["Subject"] = f"Tolong {SCRIPT} {IMAGE}"
+    mail["Message-ID"] = make_msgid(domain="example.org")
+    mail.set_content(PAYLOAD)
+    mail.add_alternative(
+        f"<html><body><p>Halo</p>{SCRIPT}<img src=x onerror=alert(1)>{LINK}{SVG}"
+        '<iframe src="javascript:alert(1)"></iframe>'
+        '<form action="javascript:alert(1)"><button formaction="javascript:alert(1)">'
+        "Kirim</button></form><p>akhir</p></body></html>",
+        subtype="html",
+    )
+    mail.add_attachment(b"isi berkas", maintype="text", subtype="plain", filename=FILENAME)
+    return mail.as_bytes()
+
+
+def hostile_whatsapp(client: Client) -> None:
+    sender = "6281299990001"
+    body = webhook(message("wamid.xss-1", sender, text=PAYLOAD), names={sender: f"{SCRIPT}{IMAGE}"})
+    assert post(client, body).status_code == 200
+    ingest()
+
+
+def staff(personas: Personas) -> Client:
+    client = Client()
+    client.force_login(personas.staff)
+    return client
+
+
+def test_hostile_text_through_the_desk_and_its_doors_is_shown_as_text(
+    sops: None, personas: Personas, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PINTU_WHATSAPP_APP_SECRET = "rahasia-aplikasi-uji"
+    requester = Client()
+    requester.force_login(personas.requester)
+    upload = SimpleUploadedFile(FILENAME, b"isi berkas biasa\n", content_type="text/plain")
+    filed = requester.post(
+        LIGHT_WORK,
+        request_data(
+            subject=f"Wi-Fi {SCRIPT}", body=PAYLOAD, field_lokasi=IMAGE, attachments=upload
+        ),
+    )
+    assert filed.status_code == 302, filed.content.decode()[:3000]
+    portal_ticket = Ticket.objects.get(requester=personas.requester)
+
+    ingest_email(hostile_mail(), unit=Unit.objects.get(code="UPT-SI"))
+    hostile_whatsapp(Client())
+    tickets = list(Ticket.objects.order_by("pk"))
+    assert len(tickets) == 3
+
+    desk = staff(personas)
+    for ticket in tickets:
+        url = reverse("desk-ticket", args=[ticket.reference])
+        for action in ("reply", "note"):
+            done = desk.post(
+                reverse(f"desk-ticket-{action}", args=[ticket.reference]), {"body": PAYLOAD}
+            )
+            assert done.status_code == 302, action
+        assert_inert(desk, url, shows="&lt;script&gt;alert(1)&lt;/script&gt;")
+    assert_inert(desk, reverse("desk-queue"), shows="Wi-Fi &lt;script&gt;")
+    assert_inert(desk, reverse("desk-queue-rows"))
+    assert_inert(
+        requester,
+        reverse("portal-ticket", args=[portal_ticket.reference]),
+        shows="&lt;script&gt;alert(1)&lt;/script&gt;",
+    )
+    assert_inert(requester, reverse("portal-home"))
+    auditor = Client()
+    auditor.force_login(personas.auditor)
+    assert_inert(auditor, reverse("audit-log"))
