@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from pintu.conftest import Personas
+from pintu.conftest import Personas, sign_in
 from pintu.desk.models import Ticket
 from pintu.desk.tests.test_portal import LIGHT_WORK, request_data
 from pintu.doors.email.ingest import ingest_email
@@ -163,3 +163,32 @@ def test_hostile_text_through_the_desk_and_its_doors_is_shown_as_text(
     auditor = Client()
     auditor.force_login(personas.auditor)
     assert_inert(auditor, reverse("audit-log"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_staff_page_of_a_hostile_html_mail_runs_none_of_it_in_chromium(
+    page: Any, sops: None, personas: Personas
+) -> None:
+    outcome = ingest_email(hostile_mail(), unit=Unit.objects.get(code="UPT-SI"))
+    assert outcome.ticket is not None
+    dialogs: list[str] = []
+
+    def dismissed(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismissed)
+    sign_in(page, personas.staff.username)
+    response = page.goto(reverse("desk-ticket", args=[outcome.ticket]))
+    assert response.status == 200
+    page.wait_for_load_state("networkidle")
+    assert "akhir" in page.locator("main").inner_text()  # the mail is there, as text
+    handlers = "[onerror], [onload], [onclick], iframe, form[action^='javascript']"
+    assert page.locator(handlers).count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    inline = page.locator("script:not([src])").all_inner_texts()
+    assert not any("alert(" in text for text in inline)
+    page.mouse.move(5, 5)  # a handler waiting for the pointer would fire now
+    page.wait_for_timeout(300)
+    assert dialogs == []
