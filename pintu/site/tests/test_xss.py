@@ -192,3 +192,56 @@ def test_the_staff_page_of_a_hostile_html_mail_runs_none_of_it_in_chromium(
     page.mouse.move(5, 5)  # a handler waiting for the pointer would fire now
     page.wait_for_timeout(300)
     assert dialogs == []
+
+
+def admin(personas: Personas) -> Client:
+    client = Client()
+    client.force_login(personas.admin)
+    return client
+
+
+def test_hostile_text_in_a_partner_is_shown_as_text_in_the_register_and_its_charts(
+    personas: Personas,
+) -> None:
+    client = admin(personas)
+    partner = {
+        "name": f"PT {SCRIPT}",
+        "kind": "industry",
+        "level": "international",
+        "country": f"{IMAGE}{SVG}",  # drawn into the register's chart of countries
+        "city": TEXTAREA,
+        "notes": PAYLOAD,
+        "website": "javascript:alert(1)",
+    }
+    refused = client.post(reverse("partners-partner-new"), partner)
+    assert refused.status_code == 200  # not a web address: the form comes back
+    assert run_markup(refused.content.decode()) == []
+    partner["website"] = "https://mitra.example.com/"
+    made = client.post(reverse("partners-partner-new"), partner)
+    assert made.status_code == 302, made.content.decode()[:2000]
+    assert_inert(client, made["Location"], shows="PT &lt;script&gt;")
+    assert_inert(client, reverse("partners-list"), shows="PT &lt;script&gt;")
+    assert_inert(client, reverse("partners-home"))
+
+
+def test_hostile_text_in_a_media_calendar_item_is_shown_as_text(personas: Personas) -> None:
+    client = admin(personas)
+    item = {
+        "title": f"Konten {SCRIPT}",
+        "brief": PAYLOAD,
+        "channel": "website",
+        "planned_at": "2026-12-10T09:00",
+        "links": "javascript:alert(1)",
+        "status": "idea",
+    }
+    refused = client.post(reverse("media-item-new"), item)
+    assert refused.status_code == 200  # a link that is not a web address is refused
+    page = refused.content.decode()
+    assert run_markup(page) == []
+    assert "bukan alamat web" in page
+    item["links"] = "https://drive.example.com/berkas"
+    made = client.post(reverse("media-item-new"), item)
+    assert made.status_code == 302, made.content.decode()[:2000]
+    assert_inert(client, made["Location"], shows="Konten &lt;script&gt;")
+    for page in ("media-calendar", "media-timeline"):
+        assert_inert(client, reverse(page) + "?month=2026-12")
