@@ -23,6 +23,7 @@ from pintu.desk.tests.test_portal import LIGHT_WORK, request_data
 from pintu.doors.email.ingest import ingest_email
 from pintu.doors.tests.whatsapp_samples import message, post, webhook
 from pintu.doors.whatsapp.ingest import ingest
+from pintu.kpi.tests.test_pages import PDF, YEAR
 from pintu.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +246,33 @@ def test_hostile_text_in_a_media_calendar_item_is_shown_as_text(personas: Person
     assert_inert(client, made["Location"], shows="Konten &lt;script&gt;")
     for page in ("media-calendar", "media-timeline"):
         assert_inert(client, reverse(page) + "?month=2026-12")
+
+
+def test_hostile_titles_of_kpi_evidence_are_shown_as_text(sops: None, personas: Personas) -> None:
+    head = Client()
+    head.force_login(personas.head)
+    url = reverse("kpi-evidence", args=["UPT-SI"])
+    uploaded = head.post(
+        url,
+        {
+            "kpi": "PR.33.8|B.4.6.1",
+            "title": f"Kebijakan {SCRIPT} {IMAGE}",
+            "file": SimpleUploadedFile(f"{IMAGE}.pdf", PDF, "application/pdf"),
+            "valid_from": f"{YEAR}-01-01",
+            "valid_until": f"{YEAR}-12-31",
+        },
+    )
+    assert uploaded.status_code == 302, uploaded.content.decode()[:2000]
+    assert_inert(head, url, shows="Kebijakan &lt;script&gt;")
+    assert_inert(head, reverse("reports-unit", args=["UPT-SI", YEAR]))
+
+
+def test_hostile_analysis_points_of_a_report_are_shown_as_text(
+    sops: None, personas: Personas
+) -> None:
+    head = Client()
+    head.force_login(personas.head)
+    url = reverse("reports-unit", args=["UPT-SI", YEAR]) + "?kind=analysis"
+    kept = head.post(url, {"form": "point", "kind": "weakness", "text": PAYLOAD})
+    assert kept.status_code == 302, kept.content.decode()[:2000]
+    assert_inert(head, url, shows="&lt;script&gt;alert(1)&lt;/script&gt;")
