@@ -276,3 +276,26 @@ def test_hostile_analysis_points_of_a_report_are_shown_as_text(
     kept = head.post(url, {"form": "point", "kind": "weakness", "text": PAYLOAD})
     assert kept.status_code == 302, kept.content.decode()[:2000]
     assert_inert(head, url, shows="&lt;script&gt;alert(1)&lt;/script&gt;")
+
+
+def test_a_hostile_campus_account_request_is_shown_as_text_to_its_unit(
+    sops: None, personas: Personas
+) -> None:
+    requester = Client()
+    requester.force_login(personas.requester)
+    filed = requester.post(
+        reverse("portal-request", args=["PR.33.8", "akun-kampus"]),
+        {
+            "subject": f"Akun {SCRIPT}",
+            "body": PAYLOAD,
+            "field_nomor_induk": "4321250001",
+            "field_status": "Mahasiswa",
+            "field_sistem": f"SIAKAD {IMAGE}",
+        },
+    )
+    assert filed.status_code == 302, filed.content.decode()[:3000]
+    ticket = Ticket.objects.get(requester=personas.requester)
+    desk = staff(personas)
+    assert_inert(desk, reverse("desk-ticket", args=[ticket.reference]), shows="Akun &lt;script&gt;")
+    assert_inert(desk, reverse("identity-accounts"))
+    assert_inert(requester, reverse("portal-ticket", args=[ticket.reference]))
