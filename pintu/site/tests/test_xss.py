@@ -17,14 +17,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from pintu.conftest import Personas, sign_in
+from pintu.conftest import Personas, make_user, sign_in
+from pintu.desk import services
 from pintu.desk.models import Ticket
 from pintu.desk.tests.test_portal import LIGHT_WORK, request_data
 from pintu.doors.email.ingest import ingest_email
 from pintu.doors.tests.whatsapp_samples import message, post, webhook
 from pintu.doors.whatsapp.ingest import ingest
 from pintu.kpi.tests.test_pages import PDF, YEAR
-from pintu.org.models import Unit
+from pintu.org.models import Role, Unit
+from pintu.vault.models import DigitalAccount
+from pintu.vault.tests.test_register import account_request, bring_to_register_step, posted
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +302,38 @@ def test_a_hostile_campus_account_request_is_shown_as_text_to_its_unit(
     assert_inert(desk, reverse("desk-ticket", args=[ticket.reference]), shows="Akun &lt;script&gt;")
     assert_inert(desk, reverse("identity-accounts"))
     assert_inert(requester, reverse("portal-ticket", args=[ticket.reference]))
+
+
+def test_a_hostile_entry_of_the_digital_account_register_is_shown_as_text(
+    sops: None, personas: Personas
+) -> None:
+    keeper = make_user("staf-baa", Role.STAFF, "BAA")
+    ticket = account_request(keeper, layanan=f"Zoom {SCRIPT}", akun=f"prodi{IMAGE}")
+    step = bring_to_register_step(ticket, keeper)
+    desk = Client()
+    desk.force_login(keeper)
+    ticket_url = reverse("desk-ticket", args=[ticket.reference])
+    assert_inert(desk, ticket_url)  # the step's form, filled from the request
+    entered = desk.post(
+        reverse("desk-ticket-step", args=[ticket.reference]),
+        {
+            "step": step.pk,
+            **posted(
+                service=f"Zoom {SCRIPT}",
+                account=f"prodi{IMAGE}",
+                url="javascript:alert(1)",
+                notes=PAYLOAD,
+            ),
+        },
+    )
+    assert entered.status_code in (200, 302)
+    assert not DigitalAccount.objects.exists()  # a javascript: address is no address
+    services.ticket_complete_step(
+        actor=keeper,
+        step=step,
+        data=posted(service=f"Zoom {SCRIPT}", account=f"prodi{IMAGE}", notes=PAYLOAD),
+    )
+    account = DigitalAccount.objects.get()
+    assert_inert(desk, reverse("vault-register"), shows="Zoom &lt;script&gt;")
+    assert_inert(desk, reverse("vault-account", args=[account.pk]), shows="Zoom &lt;script&gt;")
+    assert_inert(desk, ticket_url, shows="Zoom &lt;script&gt;")
