@@ -125,7 +125,13 @@ SQLITE_TIMEOUT = env.number("PINTU_SQLITE_TIMEOUT", 20, minimum=1)
 _database_url = env.optional("DATABASE_URL")
 if _database_url:
     try:
-        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+        # Health checks: a connection kept across a database restart is found dead and
+        # replaced before a request or a worker's next step uses it, not after it fails.
+        DATABASES = {
+            "default": dj_database_url.parse(
+                _database_url, conn_max_age=60, conn_health_checks=True
+            )
+        }
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
 else:

@@ -78,8 +78,27 @@ def stuck_tasks(*, now: datetime) -> list[DBTaskResult]:
 def tasks_reap(*, now: datetime, log: Callable[[str], None] | None = None) -> Reaped:
     """Run again (READY) or fail each stuck task; each with a conditional UPDATE, so two
     workers reaping at once handle a task once."""
+    return _reap(stuck_tasks(now=now), now=now, log=log)
+
+
+def tasks_release(
+    *, worker_id: str, now: datetime, log: Callable[[str], None] | None = None
+) -> Reaped:
+    """The tasks a live worker left RUNNING when the database went away under it (so
+    that it could not record their end): run again or failed as if the worker had died.
+    The worker runs one task at a time and calls this between tasks."""
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).defer(
+        "args_kwargs", "return_value", "traceback"
+    )
+    mine = [r for r in running if r.worker_ids and r.worker_ids[-1] == worker_id]
+    return _reap(mine, now=now, log=log)
+
+
+def _reap(
+    results: list[DBTaskResult], *, now: datetime, log: Callable[[str], None] | None
+) -> Reaped:
     reaped = Reaped()
-    for result in stuck_tasks(now=now):
+    for result in results:
         running = DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING)
         worker = result.worker_ids[-1] if result.worker_ids else "?"
         with transaction.atomic():

@@ -7,6 +7,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy
@@ -42,8 +44,22 @@ class _People(forms.ModelChoiceField):
         return str(obj)
 
 
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+
+
 def _links(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """One web address a line. Only http(s): the item's page makes each a link, and a
+    ``javascript:`` one would run in the browser of whoever clicks it."""
+    links = [line.strip() for line in text.splitlines() if line.strip()]
+    for link in links:
+        try:
+            _WEB_ADDRESS(link)
+        except ValidationError:
+            raise ValidationError(
+                gettext_lazy("%(link)s is not a web address (http:// or https://)."),
+                params={"link": link[:100]},
+            ) from None
+    return links
 
 
 class ItemForm(_Form):

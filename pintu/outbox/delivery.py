@@ -7,7 +7,9 @@ conditional UPDATE per row. The network I/O happens after the claim has committe
 outside any transaction. A worker that dies while sending leaves its claim behind; after
 ``CLAIM_LEASE`` the row is due again (at-least-once delivery: the e-mail transport keeps
 the Message-ID it reserved, so a receiver can tell a resend from a new message; a job's
-transport passes the job's idempotency key on, so the outside system acts once).
+transport passes the job's idempotency key on, so the outside system acts once). Reading
+a claimed row and recording its outcome ride out a database that is away for a moment
+(``pintu.core.reconnect``): a send the database did not hear of would be sent again.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from pintu.core.reconnect import reconnecting
 from pintu.outbox.models import OutboxItem
 
 logger = logging.getLogger("pintu.outbox")
@@ -163,14 +166,14 @@ def deliver_one(item_id: int, now: datetime) -> bool:
 
 
 def _deliver(pk: int, worker: str, now: datetime) -> None:
-    item = OutboxItem.objects.get(pk=pk)
+    item = reconnecting(lambda: OutboxItem.objects.get(pk=pk), what=f"reading outbox row {pk}")
     mine = OutboxItem.objects.filter(pk=pk, status=Status.SENDING, claimed_by=worker)
     done: dict[str, object] = {"claimed_by": "", "claimed_at": None}
     if item.attempts > settings.PINTU_OUTBOX_MAX_ATTEMPTS:
         # Only a claim abandoned on the last attempt gets here: the worker keeps dying
         # while sending this item, so stop trying it.
         done.update(status=Status.DEAD, last_error="the worker stopped while sending it")
-        mine.update(**done)
+        reconnecting(lambda: mine.update(**done), what=f"recording outbox row {pk}")
         logger.warning("outbox: row %s is a dead letter: abandoned while sending", pk)
         return
     try:
@@ -196,7 +199,8 @@ def _deliver(pk: int, worker: str, now: datetime) -> None:
             sent_at=timezone.now(),
             last_error="",
         )
-    if not mine.update(**done):
+    recorded = reconnecting(lambda: mine.update(**done), what=f"recording outbox row {pk}")
+    if not recorded:
         # Our claim outlived its lease and another worker took the row over; its outcome
         # is the one recorded.
         logger.warning("outbox: row %s was taken over before %s finished", pk, worker)

@@ -20,7 +20,14 @@ from django_tasks_db.models import DBTaskResult
 
 from pintu.conftest import Personas, child_environment, wait_for
 from pintu.core.heartbeat import heartbeat_start, heartbeat_stop
-from pintu.core.reaper import LEASE, MAX_RUNS, queue_health, stuck_tasks, tasks_reap
+from pintu.core.reaper import (
+    LEASE,
+    MAX_RUNS,
+    queue_health,
+    stuck_tasks,
+    tasks_reap,
+    tasks_release,
+)
 from pintu.core.tests.held_tasks import held_once, held_repeatable
 
 STALE = "1"
@@ -150,3 +157,16 @@ def test_queue_lag_is_how_long_the_oldest_due_task_has_waited() -> None:
     later = timezone.now() + timedelta(seconds=90)
     health = queue_health(now=later)
     assert health.ready == 1 and 89 <= health.lag_seconds <= 91
+
+
+@pytest.mark.django_db
+def test_a_live_worker_puts_back_the_task_the_database_cut_short_and_only_its_own() -> None:
+    heartbeat_start(worker_id="me", now=timezone.now())
+    heartbeat_start(worker_id="busy-elsewhere", now=timezone.now())
+    mine = running_row("me")
+    theirs = running_row("busy-elsewhere")
+    assert stuck_tasks(now=timezone.now()) == []  # both workers still beat
+    released = tasks_release(worker_id="me", now=timezone.now())
+    assert (released.requeued, released.failed) == ([str(mine.pk)], [])
+    assert DBTaskResult.objects.get(pk=mine.pk).status == TaskResultStatus.READY
+    assert DBTaskResult.objects.get(pk=theirs.pk).status == TaskResultStatus.RUNNING

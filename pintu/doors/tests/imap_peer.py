@@ -209,6 +209,7 @@ class ImapPeer:
     port: int
     root: Path
     oauth: OAuthServer
+    command: list[str] = field(default_factory=list)
     process: subprocess.Popen[bytes] | None = None
 
     def connect(self, user: str) -> imaplib.IMAP4:
@@ -274,6 +275,38 @@ class ImapPeer:
         path = self.root / "dovecot.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
+    def halt(self) -> None:
+        """The server gone, its port closed, its mail kept (until ``resume``)."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # its children let go of the port a moment later
+            try:
+                socket.create_connection((self.host, self.port), timeout=1).close()
+            except ConnectionRefusedError:
+                return
+            time.sleep(0.02)
+        raise PeerError(f"dovecot still listens on {self.port}")
+
+    def resume(self) -> None:
+        """Start the server (again), on the same port with the same mail."""
+        # A master killed with SIGKILL may linger as a zombie whose pid dovecot would
+        # take for a running master.
+        (self.root / "run" / "master.pid").unlink(missing_ok=True)
+        self.process = subprocess.Popen(
+            self.command, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection((self.host, self.port), timeout=1):
+                    return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise PeerError(f"dovecot did not start:\n{self.log()}") from None
+                time.sleep(0.02)
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             # SIGKILL to the whole group (runuser, the master and its children): a clean
@@ -311,19 +344,12 @@ def start_dovecot() -> ImapPeer:
     command = [DOVECOT, "-F", "-c", str(root / "dovecot.conf")]
     if as_root:
         command = ["runuser", "-u", account.pw_name, "--", *command]
-    peer = ImapPeer(host="127.0.0.1", port=port, root=root, oauth=oauth)
-    peer.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            with socket.create_connection((peer.host, port), timeout=1):
-                break
-        except OSError:
-            if peer.process.poll() is not None or time.monotonic() > deadline:
-                log = peer.log()
-                peer.stop()
-                raise PeerError(f"dovecot did not start:\n{log}") from None
-            time.sleep(0.02)
+    peer = ImapPeer(host="127.0.0.1", port=port, root=root, oauth=oauth, command=command)
+    try:
+        peer.resume()
+    except PeerError:
+        peer.stop()
+        raise
     return peer
 
 

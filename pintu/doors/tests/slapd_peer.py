@@ -84,6 +84,7 @@ class SlapdPeer:
     tls_port: int
     process: subprocess.Popen[bytes] | None = None
     settings: dict[str, str] = field(default_factory=dict)
+    command: list[str] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -149,6 +150,33 @@ class SlapdPeer:
                 conn.add(f"ou={ou},{BASE_DN}", ["top", "organizationalUnit"], {"ou": ou})
         finally:
             conn.unbind()
+
+    def halt(self) -> None:
+        """The directory gone, its ports closed, its entries kept (until ``resume``)."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
+            self.process.wait(timeout=10)
+
+    def resume(self) -> None:
+        """Start slapd (again), on the same ports with the same entries."""
+        with (self.root / "slapd.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                self.command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    text = (self.root / "slapd.log").read_text(errors="replace")
+                    raise PeerError(f"slapd did not start:\n{text}") from None
+                time.sleep(0.02)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -230,21 +258,12 @@ def start_slapd() -> SlapdPeer:
     command = [SLAPD, "-d", "0", "-f", str(root / "slapd.conf"), "-h", listen]
     if as_root:
         command = ["runuser", "-u", account.pw_name, "--", *command]
-    log = (root / "slapd.log").open("wb")
-    peer.process = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
-    )
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", peer.port), timeout=1):
-                break
-        except OSError:
-            if peer.process.poll() is not None or time.monotonic() > deadline:
-                text = (root / "slapd.log").read_text(errors="replace")
-                peer.stop()
-                raise PeerError(f"slapd did not start:\n{text}") from None
-            time.sleep(0.02)
+    peer.command = command
+    try:
+        peer.resume()
+    except PeerError:
+        peer.stop()
+        raise
     conn = peer.admin()
     try:
         conn.add(BASE_DN, ["top", "dcObject", "organization"], {"dc": "pintu", "o": "Pintu"})

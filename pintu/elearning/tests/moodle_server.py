@@ -29,8 +29,8 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -111,6 +111,9 @@ class MoodleState:
     withheld: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_id: int = 100
+    # ``with state.unreachable():`` the site's port is closed, then it is back on the
+    # same port with everything it had (set by ``moodle_server``).
+    unreachable: Callable[[], AbstractContextManager[None]] = field(default=nullcontext)
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -404,9 +407,17 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, state: MoodleState) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, state: MoodleState, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.state = state
+
+    def start(self) -> _Server:
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
 
 
 @contextmanager
@@ -428,12 +439,21 @@ def moodle_server() -> Iterator[MoodleState]:
         "visible": 1,
     }
     state.add_forum(FRONT_PAGE)
-    server = _Server(state)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    servers = [_Server(state).start()]
+    state.url = f"http://127.0.0.1:{servers[0].server_address[1]}"
+
+    @contextmanager
+    def unreachable() -> Iterator[None]:
+        port = servers[-1].server_address[1]
+        servers.pop().stop()
+        try:
+            yield
+        finally:
+            servers.append(_Server(state, port).start())
+
+    state.unreachable = unreachable
     try:
         yield state
     finally:
-        server.shutdown()
-        server.server_close()
+        for server in servers:
+            server.stop()

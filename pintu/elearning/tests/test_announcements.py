@@ -217,3 +217,35 @@ def test_due_announcements_are_checked_every_minute() -> None:
     assert SCHEDULES["pintu.elearning.tasks.publish_due_announcements"].every == timedelta(
         minutes=1
     )
+
+
+def test_an_announcement_waits_for_moodle_and_is_posted_once_when_it_is_back(
+    sops: None, site: MoodleSite, personas: Personas, moodle: MoodleState
+) -> None:
+    with moodle.unreachable():
+        announcement = approved(personas, UTS)
+        deliver()
+        jobs = [
+            OutboxItem.objects.get(idempotency_key=target_key(target))
+            for target in announcement.targets.order_by("name")
+        ]
+        assert [job.status for job in jobs] == [OutboxItem.Status.FAILED, OutboxItem.Status.FAILED]
+        assert all("refused" in job.last_error.lower() for job in jobs), jobs[0].last_error
+        client = Client()
+        client.force_login(personas.other_staff)
+        page = client.get(reverse("elearning-announcements")).content.decode()
+        assert page.count("akan dicoba lagi") == 2  # the failure shows, with its reason
+        assert "tidak dapat dihubungi" in page
+
+    for job in jobs:
+        job.refresh_from_db()
+    deliver_due(max(job.next_attempt_at for job in jobs) + timedelta(seconds=1))
+    for job in jobs:
+        job.refresh_from_db()
+        assert (job.status, job.last_error) == (OutboxItem.Status.SENT, "")
+    assert len(moodle.news_posts(course_id(moodle, "IF201"))) == 1
+    assert len(moodle.news_posts(course_id(moodle, "IF202"))) == 1
+    deliver_due(timezone.now() + timedelta(days=1))
+    assert len(moodle.news_posts(course_id(moodle, "IF201"))) == 1  # never twice
+    announcement.ticket.refresh_from_db()
+    assert announcement.ticket.status == Status.RESOLVED

@@ -2,7 +2,9 @@
 
 Its scheduler thread also beats the worker's heartbeat (``pintu.core.heartbeat``), which
 /healthz and the admins' pages show, and reaps the tasks of workers that died
-(``pintu.core.reaper``).
+(``pintu.core.reaper``). A database that goes away for a moment (a restart, a
+fail-over) does not end it: it waits for the database, puts back the task it could not
+finish, and goes on (``pintu.core.reconnect``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from pintu.core.heartbeat import BEAT_EVERY, heartbeat_beat, heartbeat_start, heartbeat_stop
 from pintu.core.periodic import enqueue_due
-from pintu.core.reaper import tasks_reap
+from pintu.core.reaper import tasks_reap, tasks_release
+from pintu.core.reconnect import DISCONNECTED, connection_lost, database_wait, reconnecting
 
 logger = logging.getLogger("pintu.worker")
 
@@ -67,7 +70,7 @@ class Command(BaseCommand):
         if options["batch"]:
             enqueue_due(timezone.now())
             self.stdout.write(f"pintu worker {worker_id} started")
-            worker.run()
+            self._run(worker, worker_id)
             return
         stop = threading.Event()
         scheduler = threading.Thread(
@@ -82,7 +85,7 @@ class Command(BaseCommand):
             heartbeat_start(worker_id=worker_id, now=timezone.now())
             scheduler.start()
             self.stdout.write(f"pintu worker {worker_id} started")
-            worker.run()
+            self._run(worker, worker_id)
         finally:
             stop.set()
             if scheduler.is_alive():
@@ -93,6 +96,31 @@ class Command(BaseCommand):
             with contextlib.suppress(Exception):
                 connection.close()
             heartbeat_stop(worker_id=worker_id, now=timezone.now())
+
+    def _run(self, worker: Worker, worker_id: str) -> None:
+        """The queue's loop, started again on a new connection when the database
+        drops out from under it (the loop itself would end the process)."""
+        while True:
+            try:
+                worker.run()
+                return
+            except DISCONNECTED as error:
+                if not connection_lost():
+                    raise  # not the connection: a missing table, a bug
+                logger.warning("the database went away (%s); waiting for it", error)
+            # Patient: the supervisor or the operator sees the log, the work waits.
+            database_wait(patience=float("inf"))
+            released = reconnecting(
+                lambda: tasks_release(worker_id=worker_id, now=timezone.now(), log=logger.warning),
+                what="putting back the tasks cut short",
+                patience=float("inf"),
+            )
+            if released.requeued or released.failed:
+                logger.warning(
+                    "tasks cut short by the database: %d run again, %d failed",
+                    len(released.requeued),
+                    len(released.failed),
+                )
 
     def _schedule(
         self, stop: threading.Event, worker_id: str, schedule_every: float, beat_every: float
