@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -139,6 +140,13 @@ def require_peer(name: str, found: bool, why: str) -> None:
     pytest.skip(message)
 
 
+def free_port() -> int:
+    """A loopback port no one listens on now, for a peer this test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def wait_for(condition: Callable[[], object], what: str = "it", seconds: float = 60) -> None:
     """Poll ``condition`` until it holds; fail naming ``what`` after ``seconds``."""
     deadline = time.monotonic() + seconds
@@ -270,3 +278,21 @@ def directory(slapd: Any, settings: Any) -> Any:
     slapd.reset()
     use_directory(slapd, settings)
     return slapd
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[Any]:
+    """An S3-compatible server (moto) on 127.0.0.1 for this test process
+    (``pintu.core.tests.s3_peer``); skipped without it (failed in CI)."""
+    from pintu.core.tests.s3_peer import s3_session
+
+    yield from s3_session()
+
+
+@pytest.fixture
+def object_store(s3_server: Any, settings: Any) -> Iterator[Any]:
+    """Pintu's files in a bucket of their own on the S3 server, for this test only."""
+    s3_server.start()  # a test before may have stopped it
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage(s3_server.new_bucket())}
+    yield s3_server
+    s3_server.start()

@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from pintu.core.env import Env, local_secret_key
+from pintu.core.files import storage_from_environment
 
 env = Env()
 
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "pintu.core.edge.RefuseAtTheEdgeMiddleware",
     "pintu.core.edge.SecurityHeadersMiddleware",
     "pintu.core.ratelimit.RateLimitMiddleware",
+    "pintu.core.files.FileStoreErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -194,8 +196,11 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve straight from the apps' static folders when not collected (local runs, tests).
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Files: the local MEDIA_ROOT folder, or with PINTU_STORAGE_URL=s3://bucket/prefix (and
+# PINTU_S3_ENDPOINT_URL, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY) an S3-compatible
+# object store that several hosts share (pintu.core.files).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_environment(env.environ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
