@@ -84,17 +84,21 @@ def default_language() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def fresh_calendars() -> None:
     """A rolled-back test leaves no signal behind: forget calendars it may have cached."""
-    from pintu.sla.calendars import calendar_data_changed
+    from pintu.sla.calendars import forget_kept
 
-    calendar_data_changed()
+    forget_kept()
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits() -> None:
-    """Each test starts with no request counted against the rate limits."""
+def fresh_rate_limits(request: pytest.FixtureRequest) -> None:
+    """Each test starts with no request counted against the rate limits. The cache is
+    a table of the database (``pintu.core.caches``): only tests that reach the database
+    can have counted anything."""
     from django.core.cache import cache
 
-    cache.clear()
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        request.getfixturevalue("_django_db_helper")
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -296,3 +300,22 @@ def object_store(s3_server: Any, settings: Any) -> Iterator[Any]:
     settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage(s3_server.new_bucket())}
     yield s3_server
     s3_server.start()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[Any]:
+    """Debian's redis-server on 127.0.0.1 for this test process
+    (``pintu.core.tests.redis_peer``); skipped without it (failed in CI)."""
+    from pintu.core.tests.redis_peer import redis_session
+
+    yield from redis_session()
+
+
+@pytest.fixture
+def redis_cache(redis_server: Any, settings: Any) -> Any:
+    """Django's cache in that Redis, emptied, as ``PINTU_REDIS_URL`` sets it."""
+    from pintu.core.caches import caches_from_environment
+
+    redis_server.client().flushdb()
+    settings.CACHES = caches_from_environment({"PINTU_REDIS_URL": redis_server.url})
+    return redis_server

@@ -16,6 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from pintu.core.caches import caches_from_environment
 from pintu.core.env import Env, local_secret_key
 from pintu.core.files import storage_from_environment
 
@@ -152,6 +153,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": SQLITE_TIMEOUT,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# What every process on every host must agree on (rate limits, the calendars' token):
+# the database's pintu_cache table, made by `pintu migrate`, or Redis with
+# PINTU_REDIS_URL (pintu.core.caches).
+CACHES = caches_from_environment(env.environ)
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
