@@ -319,3 +319,12 @@ def redis_cache(redis_server: Any, settings: Any) -> Any:
     redis_server.client().flushdb()
     settings.CACHES = caches_from_environment({"PINTU_REDIS_URL": redis_server.url})
     return redis_server
+
+
+@pytest.fixture(params=["database", "redis"])
+def shared_cache(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Each of the shared caches in turn (the database's table, then Redis); returns
+    the variables a child process needs to share it with this one."""
+    if request.param == "redis":
+        return {"PINTU_REDIS_URL": request.getfixturevalue("redis_cache").url}
+    return {}

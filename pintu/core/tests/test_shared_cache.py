@@ -42,13 +42,6 @@ def hits_in_another_process(count: int, **environ: str) -> list[int]:
     return [int(wait) for wait in done.stdout.split()]
 
 
-@pytest.fixture(params=["database", "redis"])
-def shared_cache(request: pytest.FixtureRequest) -> dict[str, str]:
-    if request.param == "redis":
-        return {"PINTU_REDIS_URL": request.getfixturevalue("redis_cache").url}
-    return {}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_rate_limit_counts_one_address_across_processes(
     shared_cache: dict[str, str],

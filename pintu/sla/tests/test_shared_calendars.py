@@ -34,14 +34,6 @@ services.closure_add(
 """
 
 
-@pytest.fixture(params=["database", "redis"])
-def shared_cache(request: pytest.FixtureRequest) -> dict[str, str]:
-    """The variables a child process needs to share this process's cache."""
-    if request.param == "redis":
-        return {"PINTU_REDIS_URL": request.getfixturevalue("redis_cache").url}
-    return {}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_closure_added_by_another_process_applies_here_at_once(
     personas: Personas, shared_cache: dict[str, str]
