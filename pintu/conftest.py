@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -83,17 +84,21 @@ def default_language() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def fresh_calendars() -> None:
     """A rolled-back test leaves no signal behind: forget calendars it may have cached."""
-    from pintu.sla.calendars import calendar_data_changed
+    from pintu.sla.calendars import forget_kept
 
-    calendar_data_changed()
+    forget_kept()
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits() -> None:
-    """Each test starts with no request counted against the rate limits."""
+def fresh_rate_limits(request: pytest.FixtureRequest) -> None:
+    """Each test starts with no request counted against the rate limits. The cache is
+    a table of the database (``pintu.core.caches``): only tests that reach the database
+    can have counted anything."""
     from django.core.cache import cache
 
-    cache.clear()
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        request.getfixturevalue("_django_db_helper")
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -137,6 +142,13 @@ def require_peer(name: str, found: bool, why: str) -> None:
     if os.environ.get("PINTU_REQUIRE_PEERS") == "1":
         pytest.fail(f"{message} (PINTU_REQUIRE_PEERS=1 forbids skipping)", pytrace=False)
     pytest.skip(message)
+
+
+def free_port() -> int:
+    """A loopback port no one listens on now, for a peer this test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def wait_for(condition: Callable[[], object], what: str = "it", seconds: float = 60) -> None:
@@ -270,3 +282,49 @@ def directory(slapd: Any, settings: Any) -> Any:
     slapd.reset()
     use_directory(slapd, settings)
     return slapd
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[Any]:
+    """An S3-compatible server (moto) on 127.0.0.1 for this test process
+    (``pintu.core.tests.s3_peer``); skipped without it (failed in CI)."""
+    from pintu.core.tests.s3_peer import s3_session
+
+    yield from s3_session()
+
+
+@pytest.fixture
+def object_store(s3_server: Any, settings: Any) -> Iterator[Any]:
+    """Pintu's files in a bucket of their own on the S3 server, for this test only."""
+    s3_server.start()  # a test before may have stopped it
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage(s3_server.new_bucket())}
+    yield s3_server
+    s3_server.start()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[Any]:
+    """Debian's redis-server on 127.0.0.1 for this test process
+    (``pintu.core.tests.redis_peer``); skipped without it (failed in CI)."""
+    from pintu.core.tests.redis_peer import redis_session
+
+    yield from redis_session()
+
+
+@pytest.fixture
+def redis_cache(redis_server: Any, settings: Any) -> Any:
+    """Django's cache in that Redis, emptied, as ``PINTU_REDIS_URL`` sets it."""
+    from pintu.core.caches import caches_from_environment
+
+    redis_server.client().flushdb()
+    settings.CACHES = caches_from_environment({"PINTU_REDIS_URL": redis_server.url})
+    return redis_server
+
+
+@pytest.fixture(params=["database", "redis"])
+def shared_cache(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Each of the shared caches in turn (the database's table, then Redis); returns
+    the variables a child process needs to share it with this one."""
+    if request.param == "redis":
+        return {"PINTU_REDIS_URL": request.getfixturevalue("redis_cache").url}
+    return {}

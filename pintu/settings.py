@@ -16,7 +16,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from pintu.core.caches import caches_from_environment
 from pintu.core.env import Env, local_secret_key
+from pintu.core.files import storage_from_environment
 
 env = Env()
 
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "pintu.core.edge.RefuseAtTheEdgeMiddleware",
     "pintu.core.edge.SecurityHeadersMiddleware",
     "pintu.core.ratelimit.RateLimitMiddleware",
+    "pintu.core.files.FileStoreErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,6 +159,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": SQLITE_TIMEOUT,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# What every process on every host must agree on (rate limits, the calendars' token):
+# the database's pintu_cache table, made by `pintu migrate`, or Redis with
+# PINTU_REDIS_URL (pintu.core.caches).
+CACHES = caches_from_environment(env.environ)
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
@@ -202,8 +209,11 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve straight from the apps' static folders when not collected (local runs, tests).
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Files: the local MEDIA_ROOT folder, or with PINTU_STORAGE_URL=s3://bucket/prefix (and
+# PINTU_S3_ENDPOINT_URL, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY) an S3-compatible
+# object store that several hosts share (pintu.core.files).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_environment(env.environ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

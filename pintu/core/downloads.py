@@ -22,6 +22,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from pintu.core.files import stored_file_opened
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The most rows one sheet holds; the rows after them go on to the next sheet.
 SHEET_ROWS = 1_048_576
@@ -126,9 +128,11 @@ def xlsx_download(
 
 def stored_file(file: FieldFile, filename: str, content_type: str = "") -> FileResponse:
     """A kept file (an attachment, a document, an asset) as a download: always saved,
-    never shown in the page, and its type as recorded, not guessed by the browser."""
+    never shown in the page, and its type as recorded, not guessed by the browser.
+    Streamed from wherever it is kept (``pintu.core.files``): a missing file is a 404
+    that says so, an unreachable store a 503."""
     response = FileResponse(
-        file.open("rb"),
+        stored_file_opened(file),
         as_attachment=True,
         filename=filename,
         content_type=content_type or "application/octet-stream",

@@ -4,8 +4,10 @@ seconds) counts the POSTs of one client address in fixed windows in Django's cac
 one past the limit answers 429 with Retry-After. Failed sign-ins also lock the account
 out (django-axes); this limit also stops one address trying many accounts.
 
-The default cache lives in each process; with several web processes configure a shared
-cache (CACHES) so that the limit holds across them.
+The cache is shared by every process on every host (``pintu.core.caches``: the database
+or Redis), so the limit holds across them. The database cache's increment is a read and
+a write: of simultaneous requests from one address a few may slip past the limit;
+Redis counts each one.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ def generation_run(version_pk: int, now: datetime) -> ReportVersion:
     try:
         content = gather(version.report, now, tell)
         data = WRITERS[version.format](content, tell)
+        _keep(version, data, now)
     except Exception as error:  # the page shows why; nothing half-written is kept
         log.exception("report version %s failed", version_pk)
         with transaction.atomic():
@@ -60,7 +61,12 @@ def generation_run(version_pk: int, now: datetime) -> ReportVersion:
                 unit=version.report.unit,
                 after={"error": version.error},
             )
-        return version
+    return version
+
+
+def _keep(version: ReportVersion, data: bytes, now: datetime) -> None:
+    """The file saved in the file store, then its row and audit row; a store that fails
+    (``pintu.core.files.StoreUnavailable``) leaves the version to be failed, not done."""
     with transaction.atomic():
         version.file.save(version.filename, ContentFile(data), save=False)
         version.size = len(data)
@@ -79,4 +85,3 @@ def generation_run(version_pk: int, now: datetime) -> ReportVersion:
             unit=version.report.unit,
             after={"file": version.filename, "size": version.size, "sha256": version.sha256},
         )
-    return version

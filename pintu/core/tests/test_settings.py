@@ -54,6 +54,8 @@ def run_pintu(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPro
         ({"PINTU_TIME_ZONE": "Mars/Olympus"}, "not a known time zone"),
         ({"PINTU_SQLITE_TIMEOUT": "0"}, "below the minimum"),
         ({"PINTU_LANGUAGE": "fr"}, "PINTU_LANGUAGE='fr' must be one of"),
+        ({"PINTU_STORAGE_URL": "ftp://files/pintu"}, "is not an object store"),
+        ({"PINTU_REDIS_URL": "http://127.0.0.1:6379"}, "is not a Redis address"),
     ],
 )
 def test_bad_configuration_stops_start_up_with_a_clear_message(

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from pintu.conftest import require_peer
+from pintu.conftest import free_port, require_peer
 
 DOVECOT = os.environ.get("PINTU_DOVECOT", "/usr/sbin/dovecot")
 
@@ -124,12 +124,6 @@ def compose(
         message[field_name] = value
     message.set_content(body)
     return message
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -32,8 +32,7 @@ from cryptography.x509.oid import NameOID
 from ldap3 import BASE, LEVEL, SUBTREE, Connection, Server
 from ldap3.core.exceptions import LDAPNoSuchObjectResult
 
-from pintu.conftest import require_peer
-from pintu.doors.tests.imap_peer import free_port
+from pintu.conftest import free_port, require_peer
 
 SLAPD = os.environ.get("PINTU_SLAPD", "/usr/sbin/slapd")
 SCHEMAS = Path("/etc/ldap/schema")

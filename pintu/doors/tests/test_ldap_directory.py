@@ -133,7 +133,7 @@ def test_a_username_held_by_someone_else_is_refused_not_shared(directory: SlapdP
 
 
 def test_a_directory_that_is_down_is_a_passing_failure(directory: SlapdPeer, settings: Any) -> None:
-    from pintu.doors.tests.imap_peer import free_port
+    from pintu.conftest import free_port
 
     settings.PINTU_LDAP_URL = f"ldap://127.0.0.1:{free_port()}"
     job = run(person_job(), "p1")

@@ -20,10 +20,9 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
-from pintu.conftest import child_environment, wait_for
+from pintu.conftest import child_environment, free_port, wait_for
 from pintu.core.models import WorkerHeartbeat
 from pintu.doors.email.catcher import caught_files, caught_summary
-from pintu.doors.tests.imap_peer import free_port
 from pintu.outbox.models import OutboxItem
 from pintu.outbox.services import message_queue
 

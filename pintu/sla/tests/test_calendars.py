@@ -17,8 +17,11 @@ def test_one_load_is_shared_until_the_calendar_data_changes(
 ) -> None:
     si = Unit.objects.get(code="UPT-SI")
     first = CalendarCache().get(si, 2026)
-    with django_assert_num_queries(0):
-        assert CalendarCache().get(si, 2026) is first  # another request, same process
+    # Another request, same process: one look at the calendars' token in the shared
+    # cache (here the database's table), no reload.
+    with django_assert_num_queries(1) as counted:
+        assert CalendarCache().get(si, 2026) is first
+    assert "pintu_cache" in counted.captured_queries[0]["sql"]
     services.closure_add(
         actor=personas.head,
         unit=si,
