@@ -282,3 +282,21 @@ def test_the_pages_walk_an_agreement_through_its_steps(ks_staff: Any) -> None:
     assert client.get(url).status_code == 200
     agreement.refresh_from_db()
     assert agreement.status == "in_review"
+
+
+def test_the_partners_page_title_is_its_name_and_the_surveys_come_once(
+    sops: None, ks_staff: Any
+) -> None:
+    import re
+
+    from django.test import Client
+
+    from pintu.partners.tests.conftest import partner_made
+
+    partner = partner_made(ks_staff)
+    client = Client()
+    client.force_login(ks_staff)
+    html = client.get(f"/kerjasama/mitra/{partner.pk}/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title is not None and title.group(1).strip() == f"{partner.name} · Pintu"
+    assert html.count('id="surveys-title"') == 1
