@@ -93,7 +93,6 @@ def one_round(workers: int, messages: int, senders: int) -> dict[str, object]:
     # queue's random start delay) is not filing.
     span = ours.aggregate(first=Min("processed_at"), last=Max("processed_at"))
     filing = (span["last"] - span["first"]).total_seconds()
-    poll = (messages + 24) // 25  # every 25th body carries a type Pintu does not read
     per_sender = (
         ours.exclude(ticket=None)
         .values("ticket__contact")
@@ -106,7 +105,6 @@ def one_round(workers: int, messages: int, senders: int) -> dict[str, object]:
         "workers": workers,
         "messages": messages,
         "filed": filed,
-        "unread_types": poll,
         "senders_with_more_than_one_request": doubled,
         "seconds_with_start": round(elapsed, 2),
         "seconds_filing": round(filing, 2),
