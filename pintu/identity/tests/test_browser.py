@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from pintu.conftest import Personas, screenshot, sign_in
 from pintu.desk.models import Status, Step, Ticket
@@ -108,7 +109,7 @@ def test_a_new_account_from_the_portal_to_the_first_sign_in(
         screenshot(link, "identity-link-password")
         with link.expect_navigation():
             link.click("form.identity-password button")
-        assert link.locator(".messages .success").is_visible()
+        expect(link.locator(".messages .success")).to_be_visible()
         assert link.evaluate("document.documentElement.scrollWidth") <= 390
         deliver()
         account = CampusAccount.objects.get()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from pintu.conftest import screenshot, sign_in
 from pintu.partners.models import Agreement
@@ -31,7 +32,7 @@ def test_an_agreement_from_draft_to_active_with_its_document(page: Any, ks_staff
     page.fill("#id_name", "Ir. Surya Darma")
     page.fill("#id_email", "surya@sinarbatam.example")
     page.click("text=Tambahkan kontak")
-    assert page.locator("td .badge", has_text="kontak utama").is_visible()
+    expect(page.locator("td .badge", has_text="kontak utama")).to_be_visible()
 
     page.click("text=+ Perjanjian baru dengan mitra ini")
     page.select_option("#id_kind", "mou")
@@ -52,9 +53,9 @@ def test_an_agreement_from_draft_to_active_with_its_document(page: Any, ks_staff
     )
     page.fill("#id_note", "Draf untuk tinjauan mitra")
     page.click("text=Unggah >> nth=-1")
-    assert page.locator("table.partners-versions tbody tr").count() == 1
+    expect(page.locator("table.partners-versions tbody tr")).to_have_count(1)
     page.click("button.partners-move-in_review")
-    assert page.locator(".badge.partners-state-in_review").is_visible()
+    expect(page.locator(".badge.partners-state-in_review")).to_be_visible()
     page.click("button.partners-move-signed")
     assert page.locator(".messages .success").inner_text() == "Perjanjian sekarang: Aktif."
     assert page.locator(".badge.partners-state-active").inner_text() == "Aktif"
@@ -66,7 +67,7 @@ def test_an_agreement_from_draft_to_active_with_its_document(page: Any, ks_staff
         "staf-kerjasama",
     )
     page.click("nav.partners-nav >> text=Mitra")
-    assert page.locator("figure.partners-chart svg").count() == 2
+    expect(page.locator("figure.partners-chart svg")).to_have_count(2)
     screenshot(page, "partners-list")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/kerjasama/perjanjian/{agreement.pk}/")

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from pintu.conftest import screenshot, sign_in
 from pintu.outbox.models import OutboxItem
@@ -66,7 +67,7 @@ def test_a_partner_answers_the_survey_without_an_account(
         for name, score in (("communication", 5), ("benefit", 4), ("quality", 4)):
             partner_page.click(f"label[for=id_{name}_{score - 1}]")
         partner_page.click("main button[type=submit]")  # one question left unrated
-        assert partner_page.locator(".portal-error-summary").is_visible()
+        expect(partner_page.locator(".portal-error-summary")).to_be_visible()
         assert partner_page.locator("#id_communication_4").is_checked()  # kept
         partner_page.click("label[for=id_continuity_4]")
         partner_page.fill("#id_comment", "Kerja sama magang sangat membantu kami.")

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from pintu.conftest import Personas, screenshot, sign_in
 from pintu.kpi.tests.test_pages import early_this_year, requests
@@ -49,7 +50,7 @@ def test_a_head_goes_from_the_dashboard_to_the_led_download(
     page.fill("#id_text", "Separuh balasan pertama terlambat.")
     page.check("label.report-figure:has-text('B.4.6.4.a') input")
     page.click("text=Simpan butir")
-    assert page.locator(".report-point").filter(has_text="Separuh balasan").count() == 1
+    expect(page.locator(".report-point").filter(has_text="Separuh balasan")).to_have_count(1)
     assert "50,0% (2/4)" in page.locator(".report-figures").inner_text()
 
     # A follow-up action that answers it.
@@ -59,13 +60,13 @@ def test_a_head_goes_from_the_dashboard_to_the_led_download(
     page.fill("#id_due", f"{YEAR}-12-31")
     page.select_option("#id_point", label="Separuh balasan pertama terlambat.")
     page.click("text=Masukkan ke rencana")
-    assert page.locator("#plan").filter(has_text="Piket balasan pertama").count() == 1
+    expect(page.locator("#plan").filter(has_text="Piket balasan pertama")).to_have_count(1)
     point = AnalysisPoint.objects.get()
     assert FollowUp.objects.get().point == point
 
     # The LED as PDF: the worker writes it while the page follows its bar.
     page.click(".report-generate button[value=pdf]")
-    assert page.locator("progress").count() == 1
+    expect(page.locator("progress")).to_have_count(1)
     screenshot(page, "report-generating")
     worker = threading.Thread(target=call_command, args=("worker", "--batch"))
     worker.start()
