@@ -6,6 +6,7 @@ everything but change nothing; a ticket the caller may not see answers 404.
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from typing import Any, Literal, cast
 
@@ -32,7 +33,6 @@ MAX_OFFSET = 1_000_000_000
 # Digits only, as WhatsApp writes them; a leading + is allowed and dropped (E.164: at
 # most 15 digits, at least a subscriber number's worth).
 PHONE_PATTERN = r"^\+?[0-9]{6,15}$"
-LIST_RELATIONS = ("unit", "service_type__sop", "requester", "contact", "assignee")
 
 
 # ---------------------------------------------------------------- schemas
@@ -97,9 +97,16 @@ class TicketDetailOut(TicketOut):
 
 
 class TicketPage(Schema):
-    count: int
+    count: int = Field(
+        description=f"How many tickets match: exact up to {selectors.COUNT_BOUND:,}, "
+        "beyond it this bound (see `count_exact`)."
+    )
+    count_exact: bool = Field(description="False when there are more than `count`.")
     limit: int
     offset: int
+    next: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )
     items: list[TicketOut]
 
 
@@ -125,6 +132,37 @@ class TicketFilter(Schema):
     service: str | None = Field(None, description="A service type key.", max_length=100)
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    cursor: str | None = Field(
+        None,
+        description="The `next` of the previous page: the page after it, as fast at any "
+        "depth as the first (offset counts from it).",
+        max_length=100,
+    )
+
+    @field_validator("cursor")
+    @classmethod
+    def _cursor(cls, value: str | None) -> str | None:
+        if value is not None:
+            cursor_decode(value)
+        return value
+
+
+def cursor_encode(cursor: selectors.Cursor) -> str:
+    text = f"{cursor.received_at.isoformat()}|{cursor.id}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def cursor_decode(value: str) -> selectors.Cursor:
+    """A cursor this API wrote, or ValueError (a 422 naming `cursor`)."""
+    try:
+        text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        moment, _bar, number = text.partition("|")
+        received_at, pk = datetime.fromisoformat(moment), int(number)
+    except ValueError:
+        raise ValueError("not a cursor this list gave") from None
+    if timezone.is_naive(received_at) or pk < 1:
+        raise ValueError("not a cursor this list gave")
+    return selectors.Cursor(received_at, pk)
 
 
 class ServiceIn(Schema):
@@ -317,21 +355,22 @@ def _requester(data: RequesterIn) -> services.Requester:
 
 @router.get("", response=TicketPage, summary="Tickets the caller may see, newest first")
 def ticket_list(request: HttpRequest, filters: Query[TicketFilter]) -> TicketPage:
-    tickets = selectors.tickets_visible_to(_viewer(request))
-    if filters.status:
-        tickets = tickets.filter(status=filters.status)
-    if filters.unit:
-        tickets = tickets.filter(unit__code=filters.unit)
-    if filters.service:
-        tickets = tickets.filter(service_type__key=filters.service)
-    page = tickets.select_related(*LIST_RELATIONS).order_by("-received_at", "-id")[
-        filters.offset : filters.offset + filters.limit
-    ]
-    return TicketPage(
-        count=tickets.count(),
+    page = selectors.ticket_list(
+        viewer=_viewer(request),
+        filters=selectors.ListFilter(
+            status=filters.status or "", unit=filters.unit or "", service=filters.service or ""
+        ),
         limit=filters.limit,
         offset=filters.offset,
-        items=[_ticket_out(row) for row in selectors.with_sla(list(page), timezone.now())],
+        after=cursor_decode(filters.cursor) if filters.cursor else None,
+    )
+    return TicketPage(
+        count=page.count,
+        count_exact=page.count_exact,
+        limit=filters.limit,
+        offset=filters.offset,
+        next=cursor_encode(page.next) if page.next else None,
+        items=[_ticket_out(row) for row in selectors.with_sla(page.tickets, timezone.now())],
     )
 
 

@@ -195,6 +195,8 @@ class Ticket(models.Model):
             models.Index(fields=["unit", "created_at"], name="ticket_unit_created_idx"),
             # A unit's requests of a period: every KPI and report reads them so.
             models.Index(fields=["unit", "received_at"], name="ticket_unit_received_idx"),
+            # The API's list, newest first, for those who read every unit.
+            models.Index(fields=["received_at", "id"], name="ticket_received_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from pintu.desk.models import (
     ACTIVE_STATUSES,
     Article,
     Attachment,
+    Contact,
     SavedFilter,
     Step,
     Ticket,
@@ -249,3 +252,120 @@ def attachment_get(*, viewer: Any, pk: int) -> Attachment:
 
 def saved_filters(user: Any) -> list[SavedFilter]:
     return list(SavedFilter.objects.filter(user=user))
+
+
+# ---------------------------------------------------------------- the API's list
+
+# The list counts exactly up to this many tickets; beyond it says "at least".
+COUNT_BOUND = 10_000
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    status: str = ""
+    unit: str = ""  # a unit code
+    service: str = ""  # a service type key
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of the newest-first list ended: the next page starts after it."""
+
+    received_at: datetime
+    id: int
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    tickets: list[Ticket]
+    count: int  # exact when ``count_exact``, else at least this many
+    count_exact: bool
+    next: Cursor | None  # where the next page starts, None on the last page
+
+
+def ticket_list(
+    *, viewer: Any, filters: ListFilter, limit: int, offset: int = 0, after: Cursor | None = None
+) -> TicketPage:
+    """The tickets ``viewer`` may see, newest first, a page of ``limit`` from ``offset``
+    (or from just after ``after``, which does not slow down with depth).
+
+    Visibility is a union of branches that each walk one index in the list's order (the
+    viewer's own tickets, those of their address, each unit's), each stopping after the
+    rows the page needs: one condition joining them with OR is one scan of every ticket.
+    The count stops at COUNT_BOUND."""
+    branches = [branch.filter(**_list_conditions(filters)) for branch in _visible_branches(viewer)]
+    count = _bounded_count(branches)  # of the whole list, wherever the page starts
+    if after is not None:
+        branches = [
+            branch.filter(received_at__lte=after.received_at).exclude(
+                received_at=after.received_at, id__gte=after.id
+            )
+            for branch in branches
+        ]
+    newest = [
+        branch.order_by("-received_at", "-id").values("id")[: offset + limit + 1]
+        for branch in branches
+    ]
+    rows = list(
+        Ticket.objects.filter(id__in=_union(newest))
+        .select_related("unit", "service_type__sop", "requester", "contact", "assignee")
+        .order_by("-received_at", "-id")[offset : offset + limit + 1]
+    )
+    page, more = rows[:limit], len(rows) > limit
+    return TicketPage(
+        tickets=page,
+        count=min(count, COUNT_BOUND),
+        count_exact=count <= COUNT_BOUND,
+        next=Cursor(page[-1].received_at, page[-1].id) if more else None,
+    )
+
+
+def _visible_branches(viewer: Any) -> list[QuerySet[Ticket]]:
+    tickets = Ticket.objects.all()
+    if _reads_all(viewer):
+        return [tickets]
+    branches = [
+        tickets.filter(requester=viewer),
+        tickets.filter(contact__in=Contact.objects.filter(user=viewer).values("id")),
+    ]
+    return branches + [tickets.filter(unit_id=unit_id) for unit_id in access.work_unit_ids(viewer)]
+
+
+def _list_conditions(filters: ListFilter) -> dict[str, Any]:
+    conditions: dict[str, Any] = {}
+    if filters.status:
+        conditions["status"] = filters.status
+    if filters.unit:
+        conditions["unit__in"] = Unit.objects.filter(code=filters.unit).values("id")
+    if filters.service:
+        conditions["service_type__in"] = ServiceType.objects.filter(key=filters.service).values(
+            "id"
+        )
+    return conditions
+
+
+def _union_sql(branches: Sequence[QuerySet[Ticket, Any]]) -> tuple[str, list[Any]]:
+    """The ids of ``branches`` (each ``values("id")``, perhaps ordered and sliced) as one
+    UNION, each branch in a derived table of its own so that every database keeps its
+    order and limit."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for n, branch in enumerate(branches):
+        sql, branch_params = branch.query.sql_with_params()
+        parts.append(f"SELECT id FROM ({sql}) branch_{n}")  # noqa: S608 (Django's own SQL)
+        params.extend(branch_params)
+    return " UNION ".join(parts), params
+
+
+def _union(branches: Sequence[QuerySet[Ticket, Any]]) -> RawSQL:
+    return RawSQL(*_union_sql(branches))  # noqa: S611 (values are parameters)
+
+
+def _bounded_count(branches: Sequence[QuerySet[Ticket]]) -> int:
+    """How many tickets the branches hold together, counted up to COUNT_BOUND + 1."""
+    sql, params = _union_sql(
+        [branch.order_by().values("id")[: COUNT_BOUND + 1] for branch in branches]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) visible", params)  # noqa: S608
+        return int(cursor.fetchone()[0])
