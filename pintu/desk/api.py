@@ -6,7 +6,6 @@ everything but change nothing; a ticket the caller may not see answers 404.
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime
 from typing import Any, Literal, cast
 
@@ -130,6 +129,12 @@ class TicketFilter(Schema):
     status: Status | None = None
     unit: str | None = Field(None, description="A unit code, e.g. UPT-SI.", max_length=32)
     service: str | None = Field(None, description="A service type key.", max_length=100)
+    q: str | None = Field(
+        None,
+        description="Words to find: each the start of a word of the ticket's reference, "
+        "subject, opening message, fields or requester.",
+        max_length=200,
+    )
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
     cursor: str | None = Field(
@@ -143,26 +148,8 @@ class TicketFilter(Schema):
     @classmethod
     def _cursor(cls, value: str | None) -> str | None:
         if value is not None:
-            cursor_decode(value)
+            selectors.Cursor.decode(value)
         return value
-
-
-def cursor_encode(cursor: selectors.Cursor) -> str:
-    text = f"{cursor.received_at.isoformat()}|{cursor.id}"
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def cursor_decode(value: str) -> selectors.Cursor:
-    """A cursor this API wrote, or ValueError (a 422 naming `cursor`)."""
-    try:
-        text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-        moment, _bar, number = text.partition("|")
-        received_at, pk = datetime.fromisoformat(moment), int(number)
-    except ValueError:
-        raise ValueError("not a cursor this list gave") from None
-    if timezone.is_naive(received_at) or pk < 1:
-        raise ValueError("not a cursor this list gave")
-    return selectors.Cursor(received_at, pk)
 
 
 class ServiceIn(Schema):
@@ -358,18 +345,21 @@ def ticket_list(request: HttpRequest, filters: Query[TicketFilter]) -> TicketPag
     page = selectors.ticket_list(
         viewer=_viewer(request),
         filters=selectors.ListFilter(
-            status=filters.status or "", unit=filters.unit or "", service=filters.service or ""
+            status=filters.status or "",
+            unit=filters.unit or "",
+            service=filters.service or "",
+            q=filters.q or "",
         ),
         limit=filters.limit,
         offset=filters.offset,
-        after=cursor_decode(filters.cursor) if filters.cursor else None,
+        after=selectors.Cursor.decode(filters.cursor) if filters.cursor else None,
     )
     return TicketPage(
         count=page.count,
         count_exact=page.count_exact,
         limit=filters.limit,
         offset=filters.offset,
-        next=cursor_encode(page.next) if page.next else None,
+        next=page.next.encode() if page.next else None,
         items=[_ticket_out(row) for row in selectors.with_sla(page.tickets, timezone.now())],
     )
 

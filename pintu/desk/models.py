@@ -93,6 +93,14 @@ class ReferenceCounter(models.Model):
         return f"{self.unit_id}/{self.year}: {self.last}"
 
 
+class TicketManager(models.Manager["Ticket"]):
+    """Tickets without their search words, which only the database's index reads (up to
+    8,000 characters a row that no page shows)."""
+
+    def get_queryset(self) -> models.QuerySet[Ticket]:
+        return super().get_queryset().defer("search_text")
+
+
 class Ticket(models.Model):
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     unit = models.ForeignKey(
@@ -168,6 +176,10 @@ class Ticket(models.Model):
     csat_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    # Its words for search (pintu.desk.search.document), indexed by the database.
+    search_text = models.TextField(_("search words"), blank=True, default="", editable=False)
+
+    objects = TicketManager()
     # The messages and jobs this ticket caused (the outbox knows its causes only
     # generically); they go when the ticket goes.
     outgoing = GenericRelation(

@@ -1,3 +1,9 @@
-from pintu.desk.views import intake, portal, queue, ticket
+from pintu.desk.views import intake, portal, queue, search, ticket
 
-urlpatterns = [*queue.urlpatterns, *intake.urlpatterns, *ticket.urlpatterns, *portal.urlpatterns]
+urlpatterns = [
+    *queue.urlpatterns,
+    *search.urlpatterns,
+    *intake.urlpatterns,
+    *ticket.urlpatterns,
+    *portal.urlpatterns,
+]

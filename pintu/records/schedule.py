@@ -78,8 +78,12 @@ def _ticket_destroy(ticket: Any, parts: list[models.Model]) -> dict[str, Any]:
     ticket.subject = ticket.reference
     ticket.fields = {}
     ticket.csat_comment = ""
+    ticket.search_text = ""  # nothing of what it said stays findable
     ticket.save(
-        update_fields=["requester", "contact", "assignee", "subject", "fields", "csat_comment"]
+        update_fields=[
+            *("requester", "contact", "assignee", "subject", "fields", "csat_comment"),
+            "search_text",
+        ]
     )
     if old_contact is not None and not old_contact.tickets.exists():
         old_contact.delete()

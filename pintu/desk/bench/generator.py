@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from pintu.desk import search
 from pintu.desk.bench import shape
 from pintu.desk.bench.people import People
 from pintu.desk.bench.plans import ServicePlan
@@ -251,6 +252,13 @@ class Generator:
         worker = assignee or rng.choice(staff)
         draft.articles = self._articles(
             ticket, subject, (requester_id, requester_name), worker, pauses
+        )
+        ticket["search_text"] = search.document(
+            reference=reference,
+            subject=subject,
+            opening=draft.articles[0]["body"],
+            fields=ticket["fields"],
+            requester=requester_name,
         )
         work_end = resolved_at or (pauses[0][0] if pauses else now)
         draft.steps = self._steps(ticket, plan, calendar, worker, work_end)

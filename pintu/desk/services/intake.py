@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pintu.core.moments import stamp
-from pintu.desk import access
+from pintu.desk import access, search
 from pintu.desk.models import Article, Contact, Door, ReferenceCounter, Status, Ticket
 from pintu.desk.services.common import (
     DEADLINE_FIELDS,
@@ -124,6 +124,7 @@ def new_ticket(
     fields: dict[str, Any],
     received_at: datetime | None,
     now: datetime,
+    opening: str = "",
 ) -> Ticket:
     """The ticket row with its reference, clock, steps and audit row; its messages are
     the caller's (a new request's opening message, or the messages a split moves).
@@ -159,6 +160,13 @@ def new_ticket(
         received_at=received_at,
         created_at=now,
         updated_at=now,
+    )
+    ticket.search_text = search.document(
+        reference=ticket.reference,
+        subject=ticket.subject,
+        opening=opening,
+        fields=ticket.fields,
+        requester=search.requester_text(requester, contact),
     )
     refresh_deadlines(ticket)
     ticket.save()
@@ -208,6 +216,7 @@ def ticket_create(
     """
     now = now_or_current(now)
     person, contact = _parties(requester)
+    body = message_text(opening.body, door)
     ticket = new_ticket(
         actor=actor,
         service_type=service_type,
@@ -218,6 +227,7 @@ def ticket_create(
         fields=fields or {},
         received_at=received_at,
         now=now,
+        opening=body,
     )
     article = Article.objects.create(
         ticket=ticket,
@@ -225,7 +235,7 @@ def ticket_create(
         door=door,
         author=person,
         author_name=str(contact or person),
-        body=message_text(opening.body, door),
+        body=body,
         body_html=opening.body_html,
         external_id=opening.external_id,
         created_at=ticket.received_at,

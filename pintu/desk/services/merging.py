@@ -83,6 +83,7 @@ def ticket_split(
         fields=ticket.fields,
         received_at=articles[0].created_at,
         now=now,
+        opening=articles[0].body,
     )
     Article.objects.filter(pk__in=[a.pk for a in articles]).update(ticket=new)
     # The requester learns the new reference the way the request came.

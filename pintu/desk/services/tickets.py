@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pintu.desk import access
-from pintu.desk.models import DONE_STATUSES, PAUSED_STATUSES, Pause, Status, Step, Ticket
+from pintu.desk import access, search
+from pintu.desk.models import DONE_STATUSES, PAUSED_STATUSES, Article, Pause, Status, Step, Ticket
 from pintu.desk.services.common import (
     DEADLINE_FIELDS,
     audit,
@@ -238,7 +238,8 @@ def ticket_update_fields(*, actor: User, ticket: Ticket, fields: Mapping[str, An
         return ticket
     before = {"fields": {key: ticket.fields.get(key) for key in changed}}
     ticket.fields = updated
-    save_changed(ticket, ["fields"])
+    ticket.search_text = search_words(ticket)
+    save_changed(ticket, ["fields", "search_text"])
     audit(
         actor,
         "ticket.fields",
@@ -247,3 +248,20 @@ def ticket_update_fields(*, actor: User, ticket: Ticket, fields: Mapping[str, An
         {"fields": {key: updated.get(key) for key in changed}},
     )
     return ticket
+
+
+def search_words(ticket: Ticket) -> str:
+    """The ticket's search words as it reads now (its opening: the first inbound message)."""
+    opening = (
+        ticket.articles.filter(kind=Article.Kind.INBOUND)
+        .order_by("created_at", "id")
+        .values_list("body", flat=True)
+        .first()
+    )
+    return search.document(
+        reference=ticket.reference,
+        subject=ticket.subject,
+        opening=opening or "",
+        fields=ticket.fields,
+        requester=search.requester_text(ticket.requester, ticket.contact),
+    )

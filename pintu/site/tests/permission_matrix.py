@@ -85,6 +85,7 @@ DESK: dict[str, Row] = {
     "desk-queue": (no_args, ("login", 403, 403, 200, 200, 200, 200, 200, 200)),
     # Polled by the page: a session that ended gets an empty answer that reloads it.
     "desk-queue-rows": (no_args, (200, 403, 403, 200, 200, 200, 200, 200, 200)),
+    "desk-search": (no_args, ("login", 403, 403, 200, 200, 200, 200, 200, 200)),
     "desk-bulk": (no_args, post_only()),
     "desk-filter-save": (no_args, post_only()),
     "desk-filter-delete": (missing_pk, post_only()),
