@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from pintu.conftest import Personas, make_user
@@ -302,6 +303,29 @@ def test_a_signed_post_is_filed_by_the_worker_and_acknowledged_through_the_graph
     assert (ack["type"], ack["to"]) == ("text", SITI)
     assert ticket.reference in ack["text"]["body"]
     assert OutboxItem.objects.get(ticket=ticket).status == OutboxItem.Status.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_bodies_queues_one_filing_run_and_a_body_after_it_started_the_next(
+    whatsapp: GraphApi, client: Client
+) -> None:
+    waiting = DBTaskResult.objects.filter(
+        task_path__endswith="whatsapp_ingest", status=TaskResultStatus.READY
+    )
+    for n in range(3):
+        assert (
+            post(client, webhook(message(f"wamid.B{n}", SITI, text=f"Pesan {n}"))).status_code
+            == 200
+        )
+    assert waiting.count() == 1  # the run that waits will read all three
+
+    call_command("worker", "--batch")
+    filed = InboundMessage.objects.exclude(outcome=Outcome.PENDING)
+    assert filed.count() == 3 and not waiting.exists()
+    assert post(client, webhook(message("wamid.B3", SITI, text="Pesan 3"))).status_code == 200
+    assert waiting.count() == 1  # the last run started before this body came
+    call_command("worker", "--batch")
+    assert filed.count() == 4
 
 
 def test_a_number_reaches_only_its_own_requests_whatever_reference_it_quotes(

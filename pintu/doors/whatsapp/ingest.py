@@ -3,7 +3,8 @@
 Each step is safe to repeat after a crash at any point:
 
 1. ``webhook_receive`` (in the web request, ``pintu.doors.whatsapp.services``): the signed
-   raw body is stored, and a task is enqueued once that commits. Nothing is parsed yet.
+   raw body is stored, and the filing task is queued once that commits (unless a run
+   is waiting to start already). Nothing is parsed yet.
 2. ``unpack`` (worker): in one transaction, stored bodies' messages become
    ``InboundMessage`` rows under ``whatsapp:<message id>`` (unique, so Meta's
    redeliveries add nothing), their status reports update our outbound messages, and
