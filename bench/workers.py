@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +46,7 @@ from django.utils import timezone  # noqa: E402
 
 from pintu.doors.models import InboundMessage, WebhookDelivery  # noqa: E402
 from pintu.doors.tests.whatsapp_samples import APP_SECRET, batch, post  # noqa: E402
+from pintu.site.tests.hosts import host_worker  # noqa: E402
 
 
 def one_round(workers: int, messages: int, senders: int) -> dict[str, object]:
@@ -62,18 +62,9 @@ def one_round(workers: int, messages: int, senders: int) -> dict[str, object]:
         "PINTU_WHATSAPP_APP_SECRET": APP_SECRET,
         "PINTU_LOG_LEVEL": "WARNING",
     }
-    pintu = str(Path(sys.executable).parent / "pintu")
-    folders = [tempfile.mkdtemp(prefix="pintu-worker-") for _ in range(workers)]
+    folders = [Path(tempfile.mkdtemp(prefix="pintu-worker-")) for _ in range(workers)]
     started = time.perf_counter()
-    processes = [
-        subprocess.Popen(  # noqa: S603
-            [pintu, "worker", "--interval", "0.1"],
-            env={**environ, "TMPDIR": folder, "PINTU_VAR_DIR": folder},
-            cwd=folder,
-            stdout=subprocess.DEVNULL,
-        )
-        for folder in folders
-    ]
+    processes = [host_worker(environ, folder, "--interval", "0.1") for folder in folders]
     ours = InboundMessage.objects.filter(dedupe_key__startswith=f"whatsapp:wamid.{tag}-")
     try:
         while (

@@ -151,12 +151,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for(condition: Callable[[], object], what: str = "it", seconds: float = 60) -> None:
-    """Poll ``condition`` until it holds; fail naming ``what`` after ``seconds``."""
+def wait_for(
+    condition: Callable[[], object], what: str = "it", seconds: float = 60, every: float = 0.05
+) -> None:
+    """Poll ``condition`` every ``every`` seconds until it holds; fail naming ``what``
+    after ``seconds``."""
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
+        time.sleep(every)
 
 
 def child_environment(**extra: str) -> dict[str, str]:

@@ -79,6 +79,11 @@ def current_worker_health(*, now: datetime) -> WorkerHealth:
     )
 
 
+def this_worker_id() -> str:
+    """How this process is known among the workers: its host and process id."""
+    return f"{socket.gethostname()}-{os.getpid()}"[:64]
+
+
 @transaction.atomic
 def heartbeat_start(*, worker_id: str, now: datetime) -> None:
     """A worker starts: its first beat, and the rows of long-gone workers are dropped."""

@@ -55,6 +55,13 @@ def _live_workers(now: datetime) -> tuple[set[str], set[str]]:
     return live, {w for w, _, _ in rows}
 
 
+def gone_workers(*, now: datetime) -> set[str]:
+    """The workers that stopped, or stopped beating: whatever they had claimed is
+    abandoned (the outbox's claims too, ``pintu.outbox.delivery``)."""
+    live, known = _live_workers(now)
+    return known - live
+
+
 def stuck_tasks(*, now: datetime) -> list[DBTaskResult]:
     """Tasks RUNNING whose worker is gone."""
     running = list(

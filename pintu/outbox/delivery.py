@@ -4,8 +4,10 @@
 Claims keep several workers on several machines from sending one row twice: on
 PostgreSQL ``SELECT ... FOR UPDATE SKIP LOCKED`` in a short transaction, elsewhere a
 conditional UPDATE per row. The network I/O happens after the claim has committed,
-outside any transaction. A worker that dies while sending leaves its claim behind; after
-``CLAIM_LEASE`` the row is due again (at-least-once delivery: the e-mail transport keeps
+outside any transaction. A worker that dies while sending leaves its claim behind: the
+row is due again once the heartbeats show that worker gone (``pintu.core.reaper``), or
+after ``CLAIM_LEASE`` when the process had no heartbeat (at-least-once delivery: the
+e-mail transport keeps
 the Message-ID it reserved, so a receiver can tell a resend from a new message; a job's
 transport passes the job's idempotency key on, so the outside system acts once). Reading
 a claimed row and recording its outcome ride out a database that is away for a moment
@@ -15,13 +17,13 @@ a claimed row and recording its outcome ride out a database that is away for a m
 from __future__ import annotations
 
 import logging
-import os
 import random
-import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -29,6 +31,8 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from pintu.core.heartbeat import this_worker_id
+from pintu.core.reaper import gone_workers
 from pintu.core.reconnect import reconnecting
 from pintu.outbox.models import OutboxItem
 
@@ -100,13 +104,35 @@ def _due(now: datetime) -> Q:
     )
 
 
+# A claim names the worker as its heartbeat does (cut to leave room for the rest) and
+# a part unique per call: two threads of one process must not share a claim.
+_WORKER_PART = 51
+
+
 def _worker_name() -> str:
-    # Unique per call: two threads of one process must not share a claim.
-    return f"{socket.gethostname()[:30]}-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    return f"{this_worker_id()[:_WORKER_PART]}/{uuid.uuid4().hex[:12]}"
 
 
-def _claim(candidates: Q, now: datetime, limit: int, worker: str) -> list[int]:
-    """Take up to ``limit`` due rows for ``worker``; returns their ids, oldest due first."""
+def _abandoned(now: datetime) -> Q | None:
+    """Rows being sent by a worker that the heartbeats show gone (killed, or stopped
+    cut short): due at once rather than when their lease ends."""
+    holders = {
+        claim.partition("/")[0]
+        for claim in OutboxItem.objects.filter(status=Status.SENDING).values_list(
+            "claimed_by", flat=True
+        )
+    }
+    gone = holders & {worker[:_WORKER_PART] for worker in gone_workers(now=now)}
+    if not gone:
+        return None
+    return Q(status=Status.SENDING) & reduce(
+        or_, (Q(claimed_by__startswith=f"{worker}/") for worker in sorted(gone))
+    )
+
+
+def _claim(candidates: Q, due: Q, now: datetime, limit: int, worker: str) -> list[int]:
+    """Take up to ``limit`` rows of ``candidates`` that are ``due`` for ``worker``;
+    returns their ids, oldest due first."""
     claim = {
         "status": Status.SENDING,
         "claimed_by": worker,
@@ -115,19 +141,21 @@ def _claim(candidates: Q, now: datetime, limit: int, worker: str) -> list[int]:
         # is sent still runs out of attempts.
         "attempts": F("attempts") + 1,
     }
-    due = OutboxItem.objects.filter(candidates & _due(now)).order_by("next_attempt_at", "id")
+    rows = OutboxItem.objects.filter(candidates & due).order_by("next_attempt_at", "id")
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
-            ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+            ids = list(
+                rows.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit]
+            )
             OutboxItem.objects.filter(pk__in=ids).update(**claim)
         return ids
     claimed: list[int] = []
     # Workers racing here see the same first rows; looking further than ``limit`` lets
     # the one that loses a row take the next instead of stopping short.
-    for pk in due.values_list("pk", flat=True)[: limit * 4]:
+    for pk in rows.values_list("pk", flat=True)[: limit * 4]:
         # Re-checks the due condition in the UPDATE itself: of two workers that both saw
         # the row, only one matches it.
-        if OutboxItem.objects.filter(_due(now), pk=pk).update(**claim):
+        if OutboxItem.objects.filter(due, pk=pk).update(**claim):
             claimed.append(pk)
             if len(claimed) == limit:
                 break
@@ -141,12 +169,14 @@ def deliver_due(now: datetime, limit: int = 50) -> int:
     """Claim and deliver up to ``limit`` rows due at ``now``; returns how many were
     tried. Call it outside any transaction: it talks to the network."""
     worker = _worker_name()
+    abandoned = _abandoned(now)
+    due = _due(now) if abandoned is None else _due(now) | abandoned
     tried = 0
     while tried < limit:
         # A few rows per claim, so that each is sent well within the lease even when
         # the relay is slow (a claim of 50 at a 30-second timeout each would outlive it).
         chunk = min(CLAIM_CHUNK, limit - tried)
-        ids = _claim(Q(), now, chunk, worker)
+        ids = _claim(Q(), due, now, chunk, worker)
         for pk in ids:
             _deliver(pk, worker, now)
         tried += len(ids)
@@ -159,8 +189,12 @@ def deliver_one(item_id: int, now: datetime) -> bool:
     """Deliver one row now if it is due and nobody else has it (services enqueue
     this on commit); returns whether it was tried."""
     worker = _worker_name()
-    if not _claim(Q(pk=item_id), now, 1, worker):
-        return False
+    if not _claim(Q(pk=item_id), _due(now), now, 1, worker):
+        # The reaper runs the task again when its worker died mid-send: the row is
+        # still claimed by that worker, and is taken over if the worker is gone.
+        abandoned = _abandoned(now)
+        if abandoned is None or not _claim(Q(pk=item_id), abandoned, now, 1, worker):
+            return False
     _deliver(item_id, worker, now)
     return True
 

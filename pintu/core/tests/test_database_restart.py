@@ -26,16 +26,15 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
-from pintu.conftest import child_environment, require_peer, wait_for
+from pintu.conftest import child_environment, free_port, require_peer, wait_for
 from pintu.core.reconnect import connection_lost, reconnecting
 from pintu.desk.models import Article
-from pintu.doors.models import InboundMessage, WebhookDelivery
 from pintu.doors.tests.graph_server import graph_api
-from pintu.doors.tests.imap_peer import free_port
-from pintu.doors.tests.smtp_peer import SmtpPeer, smtp_peer
+from pintu.doors.tests.smtp_peer import smtp_peer
 from pintu.doors.tests.whatsapp_samples import APP_SECRET, batch, post
 from pintu.outbox.models import OutboxItem
 from pintu.outbox.services import message_queue
+from pintu.site.tests.hosts import all_done
 
 MAILS = 40  # per round: one round before the restart, one while it happens
 BODIES = 20  # WhatsApp webhook bodies per round
@@ -129,18 +128,6 @@ def post_bodies(round_: int) -> None:
         assert post(client, body).status_code == 200
 
 
-def all_done() -> bool:
-    return not (
-        OutboxItem.objects.exclude(status=OutboxItem.Status.SENT).exists()
-        or WebhookDelivery.objects.filter(processed_at=None).exists()
-        or InboundMessage.objects.filter(outcome=InboundMessage.Outcome.PENDING).exists()
-    )
-
-
-def received_ids(receiver: SmtpPeer) -> Counter[str]:
-    return Counter(str(message.email["Message-ID"]) for message in receiver.messages)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_postgresql_restart_under_load_loses_and_doubles_nothing(
     sops: None, settings: object
@@ -204,8 +191,8 @@ def test_a_postgresql_restart_under_load_loses_and_doubles_nothing(
         # Every reply left once, under the Message-ID it reserved.
         sent = OutboxItem.objects.filter(pk__in=mails)
         assert set(sent.values_list("status", flat=True)) == {OutboxItem.Status.SENT}
-        assert received_ids(receiver) == Counter(sent.values_list("external_id", flat=True))
-        assert max(received_ids(receiver).values()) == 1
+        assert receiver.message_ids() == Counter(sent.values_list("external_id", flat=True))
+        assert max(receiver.message_ids().values()) == 1
         # Every WhatsApp text filed once (each 25th body's poll is a kind Pintu skips).
         texts = Article.objects.filter(kind="inbound", external_id__startswith="wamid.restart")
         expected = {f"wamid.restart{r}-{i}-0" for r in (1, 2) for i in range(BODIES)}

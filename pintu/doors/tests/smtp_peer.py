@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -75,6 +76,10 @@ class SmtpPeer:
 
     def refuse_next(self, *replies: str) -> None:
         self.receiver.refuse_next(*replies)
+
+    def message_ids(self) -> Counter[str]:
+        """How many times each Message-ID arrived."""
+        return Counter(str(message.email["Message-ID"]) for message in self.messages)
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import ssl
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -16,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from pintu.conftest import Personas, fields_for, service
 from pintu.desk import services
 from pintu.desk.models import Door, Ticket
+from pintu.doors.email import transport
 from pintu.doors.email.transport import (
     check_smtp_url,
     html_from_text,
@@ -33,6 +35,7 @@ from pintu.outbox.services import message_queue
 pytestmark = pytest.mark.django_db
 
 REQUESTER_MESSAGE_ID = "<CAF=req.4711@mail.example.ac.id>"
+CONTEXT = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 @pytest.fixture
@@ -68,6 +71,37 @@ def email_ticket(*, acknowledge: bool = True) -> Ticket:
 
 def later(minutes: float = 0) -> datetime:
     return timezone.now() + timedelta(minutes=minutes)
+
+
+def test_mail_over_plain_smtp_loads_no_certificates_and_tls_loads_them_once(
+    sops, receiver: SmtpPeer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Loading the system's certificate authorities costs about 50 ms of CPU: every
+    # message paid it, over plain SMTP on loopback too (issue #15's three workers).
+    loaded = []
+
+    def create_default_context() -> ssl.SSLContext:
+        loaded.append(1)
+        return CONTEXT
+
+    monkeypatch.setattr(ssl, "create_default_context", create_default_context)
+    transport._tls_context.cache_clear()
+    try:
+        for n in range(3):
+            with transaction.atomic():
+                message_queue(
+                    transport=Door.EMAIL,
+                    purpose=OutboxItem.Purpose.NOTIFICATION,
+                    recipient=f"staf{n}@example.ac.id",
+                    subject="Pemberitahuan",
+                    body_text="Ada permintaan baru.",
+                )
+        assert deliver_due(later()) == 3
+        assert len(receiver.messages) == 3 and loaded == []
+        assert transport._tls_context() is transport._tls_context() is CONTEXT
+        assert loaded == [1]
+    finally:
+        transport._tls_context.cache_clear()
 
 
 def test_a_reply_arrives_from_the_unit_threaded_with_both_parts_and_the_attachment(

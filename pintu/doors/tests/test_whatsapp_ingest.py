@@ -3,6 +3,7 @@ fetched from a local Graph API; a message that fails never holds up the ones aft
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -10,8 +11,10 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from pintu.conftest import Personas, make_user
@@ -199,6 +202,64 @@ def test_a_message_another_worker_filed_meanwhile_is_not_filed_again(whatsapp: G
     assert Ticket.objects.count() == 1
 
 
+def test_a_worker_that_finds_the_message_filed_does_not_file_it_over_again(
+    whatsapp: GraphApi, django_assert_max_num_queries: Any
+) -> None:
+    # Three workers read the same oldest messages; filing one only for the claim to undo
+    # it cost each of them the whole work of the others (issue #15's three workers).
+    webhook_receive(body=webhook(message("wamid.1", SITI, text="Halo")))
+    unpack()
+    (mine,), (theirs,) = pending(10), pending(10)
+    unit = Unit.objects.get(code="UPT-SI")
+    process(theirs, unit=unit)
+    # The savepoint, the sender's lock, the look at the row, the rollback, the reread:
+    # no contact, no request, no article, no acknowledgement.
+    with django_assert_max_num_queries(5):
+        assert process(mine, unit=unit).outcome == Outcome.CREATED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_another_worker_is_filing_is_left_to_it_and_its_senders_next_waits(
+    whatsapp: GraphApi,
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks skipped by other workers: PostgreSQL only (CI runs it)")
+    webhook_receive(
+        body=webhook(
+            message("wamid.1", SITI, text="Satu"),
+            message("wamid.2", SITI, text="Dua"),
+            message("wamid.3", BUDI, text="Tiga"),
+        )
+    )
+    unpack()
+    locked, release = threading.Event(), threading.Event()
+
+    def other_worker() -> None:  # holds SITI's first message as a worker filing it would
+        try:
+            with transaction.atomic():
+                InboundMessage.objects.select_for_update().get(pk=inbound("wamid.1").pk)
+                locked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=other_worker)
+    holder.start()
+    try:
+        assert locked.wait(30)
+        assert ingest().finished  # does what it can, without waiting for the other
+        assert [inbound(f"wamid.{n}").outcome for n in (1, 2, 3)] == [
+            Outcome.PENDING,
+            Outcome.PENDING,  # not before SITI's first
+            Outcome.CREATED,
+        ]
+    finally:
+        release.set()
+        holder.join(30)
+    ingest()
+    assert [inbound(f"wamid.{n}").outcome for n in (1, 2)] == [Outcome.CREATED, Outcome.APPENDED]
+
+
 def test_a_body_that_is_not_json_is_kept_with_its_error(whatsapp: GraphApi) -> None:
     webhook_receive(body=b"<html>proxy error</html>")
     assert ingest().finished
@@ -302,6 +363,29 @@ def test_a_signed_post_is_filed_by_the_worker_and_acknowledged_through_the_graph
     assert (ack["type"], ack["to"]) == ("text", SITI)
     assert ticket.reference in ack["text"]["body"]
     assert OutboxItem.objects.get(ticket=ticket).status == OutboxItem.Status.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_bodies_queues_one_filing_run_and_a_body_after_it_started_the_next(
+    whatsapp: GraphApi, client: Client
+) -> None:
+    waiting = DBTaskResult.objects.filter(
+        task_path__endswith="whatsapp_ingest", status=TaskResultStatus.READY
+    )
+    for n in range(3):
+        assert (
+            post(client, webhook(message(f"wamid.B{n}", SITI, text=f"Pesan {n}"))).status_code
+            == 200
+        )
+    assert waiting.count() == 1  # the run that waits will read all three
+
+    call_command("worker", "--batch")
+    filed = InboundMessage.objects.exclude(outcome=Outcome.PENDING)
+    assert filed.count() == 3 and not waiting.exists()
+    assert post(client, webhook(message("wamid.B3", SITI, text="Pesan 3"))).status_code == 200
+    assert waiting.count() == 1  # the last run started before this body came
+    call_command("worker", "--batch")
+    assert filed.count() == 4
 
 
 def test_a_number_reaches_only_its_own_requests_whatever_reference_it_quotes(

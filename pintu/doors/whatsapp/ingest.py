@@ -3,7 +3,8 @@
 Each step is safe to repeat after a crash at any point:
 
 1. ``webhook_receive`` (in the web request, ``pintu.doors.whatsapp.services``): the signed
-   raw body is stored, and a task is enqueued once that commits. Nothing is parsed yet.
+   raw body is stored, and the filing task is queued once that commits (unless a run
+   is waiting to start already). Nothing is parsed yet.
 2. ``unpack`` (worker): in one transaction, stored bodies' messages become
    ``InboundMessage`` rows under ``whatsapp:<message id>`` (unique, so Meta's
    redeliveries add nothing), their status reports update our outbound messages, and
@@ -215,6 +216,27 @@ class _Taken(Exception):
     """Another worker filed the message first; this transaction must not count."""
 
 
+class _Busy(Exception):
+    """Another worker is filing the message right now."""
+
+
+def _take(inbound: InboundMessage) -> None:
+    """Lock the message's row for this transaction, or say why not. Workers read the
+    same oldest messages: each skips the rows another holds (PostgreSQL's SKIP LOCKED;
+    SQLite runs one writer at a time anyway), so that they file different messages side
+    by side instead of each filing the same one for the claim to undo all but one."""
+    outcome = (
+        InboundMessage.objects.select_for_update(skip_locked=True)
+        .filter(pk=inbound.pk)
+        .values_list("outcome", flat=True)
+        .first()
+    )
+    if outcome is None:
+        raise _Busy
+    if outcome != Outcome.PENDING:
+        raise _Taken
+
+
 def pending(limit: int) -> list[InboundMessage]:
     """The oldest WhatsApp messages waiting to be filed, in the order they came."""
     return list(
@@ -224,16 +246,30 @@ def pending(limit: int) -> list[InboundMessage]:
     )
 
 
-def process(inbound: InboundMessage, *, unit: Unit | None) -> InboundMessage:
+def process(
+    inbound: InboundMessage, *, unit: Unit | None, held: set[str] | None = None
+) -> InboundMessage:
     """Turn one pending message into an article, filed under ``unit`` (the WhatsApp
-    unit); a message another worker filed meanwhile is left as that worker left it."""
+    unit). A message another worker filed meanwhile is left as that worker left it; one
+    another worker is filing right now is left to it, still pending.
+
+    ``held``: the senders of the messages this pass left pending (another worker's, or
+    failed for a passing reason); their later messages wait for the next pass, so that
+    each sender's messages are filed in the order they came. Adds to it."""
+    sender = ""
     try:
         message = stored_message(inbound)
+        sender = message.sender
+        if held is not None and sender in held:
+            return inbound
         content = render(message)
         fetched = fetch(content.media)  # before the transaction: it is a network call
         with transaction.atomic():
-            _one_sender_at_a_time(message.sender)
+            _take(inbound)
+            _one_sender_at_a_time(sender)
             _file(inbound, message, content, fetched, unit)
+    except _Busy:
+        pass
     except _Taken:
         inbound.refresh_from_db()
     except Exception as error:
@@ -252,6 +288,8 @@ def process(inbound: InboundMessage, *, unit: Unit | None) -> InboundMessage:
             processed_at=timezone.now(),
         )
         inbound.refresh_from_db()
+    if held is not None and sender and inbound.outcome == Outcome.PENDING:
+        held.add(sender)
     return inbound
 
 
@@ -471,11 +509,15 @@ def ingest(*, time_limit: float = 50.0) -> IngestRun:
         batch = pending(BATCH)
         if not batch:
             break
+        held: set[str] = set()
         for inbound in batch:
             if time.monotonic() >= deadline:
                 return run
-            process(inbound, unit=unit)
-            run.messages += 1
+            if process(inbound, unit=unit, held=held).outcome != Outcome.PENDING:
+                run.messages += 1
+        if all(inbound.outcome == Outcome.PENDING for inbound in batch):
+            # Each is another worker's now or waits to be tried again: a later run.
+            break
     else:
         return run
     now = timezone.now()

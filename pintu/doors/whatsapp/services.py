@@ -1,6 +1,6 @@
 """The WhatsApp door's writes that hand work to the worker: keep a webhook body, send a
-quarantined message through filing again. Each enqueues the filing task once it commits
-(robust: if the queue cannot take it, the periodic run finds the work anyway)."""
+quarantined message through filing again. Each has the filing task queued once it
+commits (robust: if the queue cannot take it, the periodic run finds the work anyway)."""
 
 from __future__ import annotations
 
@@ -12,21 +12,17 @@ from django.utils.translation import gettext as _
 
 from pintu.core.audit import audit_record
 from pintu.doors.models import InboundMessage, WebhookDelivery
-from pintu.doors.whatsapp.tasks import whatsapp_ingest
+from pintu.doors.whatsapp.tasks import ingest_soon
 from pintu.org import access as org_access
 
 Outcome = InboundMessage.Outcome
-
-
-def _enqueue_ingest() -> None:
-    whatsapp_ingest.enqueue()
 
 
 def webhook_receive(*, body: bytes) -> WebhookDelivery:
     """Keep a webhook body whose signature was checked; processing follows in the worker."""
     with transaction.atomic():
         delivery = WebhookDelivery.objects.create(body=body)
-        transaction.on_commit(_enqueue_ingest, robust=True)
+        transaction.on_commit(ingest_soon, robust=True)
     return delivery
 
 
@@ -50,5 +46,5 @@ def inbound_requeue(*, actor: Any, inbound: InboundMessage) -> InboundMessage:
         before=before,
         after={"outcome": locked.outcome},
     )
-    transaction.on_commit(_enqueue_ingest, robust=True)
+    transaction.on_commit(ingest_soon, robust=True)
     return locked

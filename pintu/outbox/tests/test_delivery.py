@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pintu.conftest import Personas
+from pintu.core.heartbeat import heartbeat_start, this_worker_id
 from pintu.core.models import AuditEvent
 from pintu.core.periodic import SCHEDULES
 from pintu.desk import services as desk
@@ -60,6 +61,17 @@ class ScriptedTransport:
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
+
+
+class Claims:
+    """Notes the claim a message was sent under."""
+
+    def __init__(self, pk: int) -> None:
+        self.pk, self.seen = pk, ""
+
+    def send(self, message: OutboxItem) -> str:
+        self.seen = OutboxItem.objects.get(pk=self.pk).claimed_by
+        return "ext"
 
 
 @pytest.fixture
@@ -206,6 +218,51 @@ def test_a_claim_abandoned_by_a_dead_worker_is_sent_again_after_the_lease(
     assert deliver_due(now + CLAIM_LEASE + timedelta(seconds=1)) == 1
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Status.SENT, 2)
+
+
+def claimed(worker: str, now: datetime) -> OutboxItem:
+    """A message ``worker`` was sending when it was last heard of."""
+    message = queue()
+    OutboxItem.objects.filter(pk=message.pk).update(
+        status=Status.SENDING, claimed_by=f"{worker}/0123456789ab", claimed_at=now, attempts=1
+    )
+    return message
+
+
+def test_a_claim_of_a_worker_the_heartbeats_show_gone_is_sent_again_at_once(
+    transport: ScriptedTransport,
+) -> None:
+    now = soon()
+    heartbeat_start(worker_id="host-killed-1", now=now - timedelta(minutes=5))  # silent since
+    heartbeat_start(worker_id="host-alive-2", now=now)
+    abandoned, busy = claimed("host-killed-1", now), claimed("host-alive-2", now)
+    assert deliver_due(now) == 1  # not ten minutes later, when the lease ends
+    assert transport.sent == [abandoned.pk]
+    abandoned.refresh_from_db()
+    busy.refresh_from_db()
+    assert (abandoned.status, abandoned.attempts) == (Status.SENT, 2)
+    assert busy.status == Status.SENDING  # its worker is still at it
+
+
+def test_the_task_the_reaper_runs_again_takes_over_the_killed_workers_claim(
+    transport: ScriptedTransport,
+) -> None:
+    now = soon()
+    heartbeat_start(worker_id="host-killed-1", now=now - timedelta(minutes=5))
+    heartbeat_start(worker_id="host-alive-2", now=now)
+    abandoned, busy = claimed("host-killed-1", now), claimed("host-alive-2", now)
+    # deliver_now is repeatable: the reaper puts it back, and it finds the row claimed.
+    assert deliver_one(abandoned.pk, now)
+    assert not deliver_one(busy.pk, now)
+    assert transport.sent == [abandoned.pk]
+
+
+def test_a_claim_names_the_worker_as_its_heartbeat_does(transport: ScriptedTransport) -> None:
+    message = queue()
+    claims = TRANSPORTS["fake"] = Claims(message.pk)
+    deliver_one(message.pk, soon())
+    worker, _, unique = claims.seen.partition("/")
+    assert worker == this_worker_id() and len(unique) == 12
 
 
 def test_a_message_that_kills_the_worker_on_every_try_ends_as_a_dead_letter(

@@ -20,13 +20,12 @@ from typing import Any
 
 import pytest
 
-from pintu.conftest import PASSWORD, Personas, child_environment, require_peer, wait_for
+from pintu.conftest import PASSWORD, Personas, child_environment, free_port, require_peer, wait_for
 from pintu.core.passwords import PintuArgon2PasswordHasher
 from pintu.desk import services as desk
 from pintu.desk.models import Attachment, Ticket
 from pintu.desk.portal_selectors import conversation_mark, latest_public_article_id
 from pintu.desk.tests.files import PNG
-from pintu.doors.tests.imap_peer import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

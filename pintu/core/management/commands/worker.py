@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import socket
 import threading
 import time
 from typing import Any
@@ -22,7 +20,13 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
-from pintu.core.heartbeat import BEAT_EVERY, heartbeat_beat, heartbeat_start, heartbeat_stop
+from pintu.core.heartbeat import (
+    BEAT_EVERY,
+    heartbeat_beat,
+    heartbeat_start,
+    heartbeat_stop,
+    this_worker_id,
+)
 from pintu.core.periodic import enqueue_due
 from pintu.core.reaper import tasks_reap, tasks_release
 from pintu.core.reconnect import DISCONNECTED, connection_lost, database_wait, reconnecting
@@ -56,7 +60,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        worker_id = f"{socket.gethostname()}-{os.getpid()}"[:64]
+        worker_id = this_worker_id()
         worker = Worker(
             queue_names=["*"],
             interval=options["interval"],
