@@ -253,7 +253,8 @@ class Pintu:
         }
         operations = []
         for name, (who, paths) in pages.items():
-            shown = paths[0] if len(paths) == 1 else paths[0].replace(refs[0], "<reference>")
+            shown = paths[0].replace(refs[0], "<reference>").split("&since=")[0]
+            shown += "&since=<when the page was opened>" if "&since=" in paths[0] else ""
             operations.append(
                 Operation(name, f"GET {shown}", self._getter(self.browsers[who], paths))
             )
