@@ -7,7 +7,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard pintu/locale/*/LC_MESSAGES/*.po))
 
 .DELETE_ON_ERROR:
 
-.PHONY: install run test lint typecheck check messages makemessages clean
+.PHONY: install run test lint typecheck check messages makemessages clean bench bench-peer
 
 install: $(STAMP) $(MO_FILES)
 
@@ -43,6 +43,28 @@ typecheck: install
 	$(BIN)/mypy pintu
 
 check: lint typecheck test
+
+# Issue #14's figures over HTTP on a throwaway PostgreSQL (bench/README.md): Pintu alone,
+# or side by side with django-helpdesk in a virtual environment of its own.
+# BENCH_TICKETS=20000 runs small; BENCH_FLAGS passes options to bench/compare.py.
+BENCH_TICKETS ?= 1000000
+BENCH_FLAGS ?=
+PEER_PYTHON ?= $(PYTHON)
+PEER_VENV ?= var/bench-peer-venv
+
+bench: install
+	BENCH_TICKETS=$(BENCH_TICKETS) scripts/with-postgres bench/run-compare \
+		--command "BENCH_TICKETS=$(BENCH_TICKETS)$(if $(BENCH_FLAGS), BENCH_FLAGS='$(BENCH_FLAGS)') make bench" $(BENCH_FLAGS)
+
+bench-peer: install $(PEER_VENV)/.installed-stamp
+	BENCH_TICKETS=$(BENCH_TICKETS) scripts/with-postgres bench/run-compare --peer $(PEER_VENV) \
+		--command "BENCH_TICKETS=$(BENCH_TICKETS)$(if $(BENCH_FLAGS), BENCH_FLAGS='$(BENCH_FLAGS)') make bench-peer" $(BENCH_FLAGS)
+
+$(PEER_VENV)/.installed-stamp: bench/peer/requirements.txt
+	$(PEER_PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install --quiet --upgrade pip
+	$(PEER_VENV)/bin/pip install --quiet -r bench/peer/requirements.txt
+	@touch $@
 
 # Refresh the message catalogue after changing UI strings (needs GNU gettext).
 makemessages: install

@@ -19,12 +19,10 @@ build; the exit code is 1 when a check above fails.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import json
 import os
 import platform
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -37,7 +35,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -59,46 +56,17 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from django_otp.oath import TOTP  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+from bench.browser import PASSWORD, Recorder, authenticator_code, form_post, sign_in  # noqa: E402
 from pintu.desk.models import Ticket  # noqa: E402
 from pintu.doors.models import InboundMessage, WebhookDelivery  # noqa: E402
 from pintu.doors.tests.whatsapp_samples import APP_SECRET, message, sign, webhook  # noqa: E402
 from pintu.org import services, twofactor  # noqa: E402
 from pintu.org.models import Role, Unit, User  # noqa: E402
 
-PASSWORD = "Beban-Uji-2026"  # noqa: S105 (people made for this run only)
 KEY = "6c6f61642d62656e63682d70696e74752d32303236"  # the run's authenticator key
-CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM = reverse("portal-request", args=["PR.33.8", "layanan-ringan"])
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.times: dict[str, list[float]] = defaultdict(list)
-        self.errors: dict[str, list[str]] = defaultdict(list)
-
-    def call(self, name: str, opener: Any, url: str, data: bytes | None = None, **kw: Any) -> Any:
-        request = urllib.request.Request(url, data=data, headers=kw.get("headers", {}))  # noqa: S310 (our own server)
-        started = time.perf_counter()
-        try:
-            with opener.open(request, timeout=60) as response:
-                body = response.read()
-                status, final = response.status, response.url
-        except urllib.error.HTTPError as error:
-            body, status, final = error.read(), error.code, url
-        except OSError as error:
-            with self.lock:
-                self.errors[name].append(f"{error.__class__.__name__}: {error}")
-            return None, b"", url
-        elapsed = (time.perf_counter() - started) * 1000
-        with self.lock:
-            self.times[name].append(elapsed)
-            if status >= 400:
-                self.errors[name].append(f"HTTP {status}")
-        return status, body, final
 
 
 def people(staff: int, requesters: int) -> tuple[list[str], list[str], list[str]]:
@@ -128,39 +96,6 @@ def people(staff: int, requesters: int) -> tuple[list[str], list[str], list[str]
     return made[0], made[1], references
 
 
-def opener() -> Any:
-    return urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-    )
-
-
-def form_post(rec: Recorder, name: str, browser: Any, url: str, fields: dict[str, str]) -> Any:
-    status, page, _ = rec.call(name + " (form)", browser, url)
-    token = CSRF.search(page or b"")
-    if token is None:
-        with rec.lock:
-            rec.errors[name].append(f"no form at {url} ({status})")
-        return None, b"", url
-    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1).decode(), **fields})
-    return rec.call(name, browser, url, data.encode(), headers={"Referer": url})
-
-
-def sign_in(rec: Recorder, base: str, username: str, second_factor: bool) -> Any:
-    browser = opener()
-    status, _, final = form_post(
-        rec, "sign in", browser, base + "/login/", {"username": username, "password": PASSWORD}
-    )
-    if second_factor and "/login/kode/" in final:
-        device = TOTPDevice.objects.get(user__username=username)
-        code = f"{TOTP(device.bin_key).token():06d}"
-        status, _, final = form_post(rec, "sign-in code", browser, final, {"code": code})
-    if status != 200 or "/login/" in final:
-        with rec.lock:
-            rec.errors["sign in"].append(f"{username} not signed in ({status}, {final})")
-        return None
-    return browser
-
-
 @dataclass(frozen=True)
 class Load:
     rec: Recorder
@@ -171,7 +106,7 @@ class Load:
 
 def staff_loop(load: Load, username: str, refs: list[str]) -> None:
     rec, base, stop, think = load.rec, load.base, load.stop, load.think
-    browser = sign_in(rec, base, username, second_factor=True)
+    browser = sign_in(rec, base, username, code=lambda: authenticator_code(username))
     if browser is None:
         return
     rows = reverse("desk-queue-rows")
@@ -187,7 +122,7 @@ def staff_loop(load: Load, username: str, refs: list[str]) -> None:
 
 def requester_loop(load: Load, username: str, sent: list[str]) -> None:
     rec, base, stop, think = load.rec, load.base, load.stop, load.think
-    browser = sign_in(rec, base, username, second_factor=False)
+    browser = sign_in(rec, base, username)
     if browser is None:
         return
     n = 0

@@ -96,6 +96,11 @@ def _response_minutes(rng: random.Random) -> int:
     return rng.randint(121, 900)
 
 
+def _ahead(moment: datetime | None, now: datetime) -> datetime | None:
+    """``moment`` if it is still to come, else None (as the sweep leaves it)."""
+    return moment if moment is not None and moment > now else None
+
+
 def _minutes(rng: random.Random, low: float, high: float) -> timedelta:
     return timedelta(minutes=rng.uniform(low, high))
 
@@ -232,8 +237,11 @@ class Generator:
             "first_response_due_at": deadlines.first_response_due_at,
             "resolution_due_at": deadlines.resolution_due_at,
             "next_due_at": deadlines.next_due_at,
-            "next_warn_at": deadlines.next_warn_at,
-            "next_escalate_at": deadlines.next_escalate_at,
+            # The sweep (pintu.desk.sweep) clears a warning or an escalation when its
+            # moment comes: on a desk in use, those of the past went out as the tickets
+            # aged. Their notifications are history, like the audit rows: not written.
+            "next_warn_at": _ahead(deadlines.next_warn_at, now),
+            "next_escalate_at": _ahead(deadlines.next_escalate_at, now),
             "merged_into_id": None,
             "csat_score": csat_score,
             "csat_comment": "Cepat dan jelas, terima kasih." if csat_score == 5 else "",

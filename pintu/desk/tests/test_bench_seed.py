@@ -15,7 +15,7 @@ from django.utils import timezone
 from pintu.conftest import fields_for, service
 from pintu.core.models import AuditEvent
 from pintu.desk import services
-from pintu.desk.bench import explain_queue, queue_sql
+from pintu.desk.bench import explain_queue, queue_sql, seed_bench
 from pintu.desk.models import (
     ACTIVE_STATUSES,
     DONE_STATUSES,
@@ -25,7 +25,9 @@ from pintu.desk.models import (
     Step,
     Ticket,
 )
+from pintu.desk.sweep import SweepResult, sweep
 from pintu.org.models import Role, Unit, User
+from pintu.outbox.models import OutboxItem
 from pintu.sla.calendars import CalendarCache
 from pintu.sla.deadlines import Clock, ticket_deadlines
 
@@ -88,7 +90,15 @@ def test_a_ticket_created_after_the_bench_takes_the_next_number(bench) -> None:
 
 
 def test_deadlines_are_those_the_sla_clock_computes(bench) -> None:
+    """Warnings and escalations whose moment has passed are cleared, as the sweep
+    leaves them once it has sent them."""
     calendars = CalendarCache()
+    now = timezone.now()
+
+    def as_swept(stored, computed):
+        """What the seed keeps of a moment: all of it, or nothing once it has passed."""
+        return computed if stored is not None or computed is None or computed > now else None
+
     for ticket in bench:
         service_type = ticket.service_type
         expected = ticket_deadlines(
@@ -114,9 +124,17 @@ def test_deadlines_are_those_the_sla_clock_computes(bench) -> None:
             expected.first_response_due_at,
             expected.resolution_due_at,
             expected.next_due_at,
-            expected.next_warn_at,
-            expected.next_escalate_at,
+            as_swept(ticket.next_warn_at, expected.next_warn_at),
+            as_swept(ticket.next_escalate_at, expected.next_escalate_at),
         ), ticket.reference
+
+
+def test_the_first_sweep_finds_nothing_the_past_would_have_sent(sops) -> None:
+    now = timezone.now()
+    seed_bench(tickets=TICKETS, now=now)
+    assert Ticket.objects.filter(status__in=ACTIVE_STATUSES).exists()
+    assert sweep(now) == SweepResult(warned=0, escalated=0)
+    assert not OutboxItem.objects.exists()
 
 
 def test_tickets_have_articles_steps_and_a_realistic_mix(bench) -> None:
