@@ -109,7 +109,6 @@ def test_every_corpus_mail_ingests_with_a_sensible_outcome_and_its_bytes_kept(
                 "duplicate",
                 "auto-reply",
             ), (name, result)
-    assert elapsed < 30
 
     def ticket(name: str) -> Ticket:
         reference = rows[name].ticket
