@@ -27,7 +27,7 @@ def run_pintu(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPro
         env=environ,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # a migrate on a loaded machine can take minutes
         check=False,
     )
 

@@ -53,7 +53,7 @@ def pintu(env: dict[str, str], *args: str, stdin: str = "") -> str:
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # a migrate on a loaded machine can take minutes
     )
     assert done.returncode == 0, f"pintu {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
     return done.stdout
