@@ -34,6 +34,7 @@ from bench.systems import (
     Operation,
     children,
     get,
+    gunicorn,
     peak_rss_mb,
     start,
     stop,
@@ -175,20 +176,11 @@ class Pintu:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        self.web = start(
-            [
-                str(bin_dir / "gunicorn"),
-                "pintu.wsgi",
-                "--workers",
-                str(self.web_workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--timeout",
-                "300",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
+        self.web = gunicorn(
+            bin_dir / "gunicorn",
+            "pintu.wsgi",
+            port=self.port,
+            workers=self.web_workers,
             env=self.env,
         )
         # Periodic jobs (the mailbox poll among them) checked every second, not every

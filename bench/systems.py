@@ -148,6 +148,29 @@ def start(command: Sequence[str], *, cwd: Path, env: dict[str, str]) -> subproce
     )
 
 
+def gunicorn(
+    binary: Path, app: str, *, port: int, workers: int, env: dict[str, str]
+) -> subprocess.Popen[bytes]:
+    """A system's web server, started the same way for every system: ``workers`` sync
+    workers on 127.0.0.1, quiet, and patient with slow pages."""
+    return start(
+        [
+            str(binary),
+            app,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "300",
+            "--log-level",
+            "warning",
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+    )
+
+
 def stop(process: subprocess.Popen[bytes] | None) -> None:
     if process is None or process.poll() is not None:
         return

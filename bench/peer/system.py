@@ -31,8 +31,8 @@ from bench.systems import (
     Operation,
     children,
     get,
+    gunicorn,
     peak_rss_mb,
-    start,
     stop,
     wait_for,
 )
@@ -108,20 +108,11 @@ class Helpdesk:
     # ------------------------------------------------------------------ processes
 
     def start(self) -> None:
-        self.web = start(
-            [
-                str(self.venv / "bin" / "gunicorn"),
-                "bench.peer.wsgi",
-                "--workers",
-                str(self.web_workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--timeout",
-                "300",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
+        self.web = gunicorn(
+            self.venv / "bin" / "gunicorn",
+            "bench.peer.wsgi",
+            port=self.port,
+            workers=self.web_workers,
             env=self.env,
         )
         wait_for(self.base + "/login/")
