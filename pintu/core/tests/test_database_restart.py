@@ -31,7 +31,7 @@ from pintu.core.reconnect import connection_lost, reconnecting
 from pintu.desk.models import Article
 from pintu.doors.tests.graph_server import graph_api
 from pintu.doors.tests.smtp_peer import smtp_peer
-from pintu.doors.tests.whatsapp_samples import APP_SECRET, batch, post
+from pintu.doors.tests.whatsapp_samples import batch, post
 from pintu.outbox.models import OutboxItem
 from pintu.outbox.services import message_queue
 from pintu.site.tests.hosts import all_done
@@ -138,13 +138,7 @@ def test_a_postgresql_restart_under_load_loses_and_doubles_nothing(
     require_peer("PostgreSQL's server", binaries is not None, "install Debian's postgresql")
     assert binaries is not None
     with private_cluster(binaries) as cluster, smtp_peer() as receiver, graph_api() as graph:
-        whatsapp = {
-            "PINTU_WHATSAPP_APP_SECRET": APP_SECRET,
-            "PINTU_WHATSAPP_GRAPH_URL": graph.url,
-            "PINTU_WHATSAPP_TOKEN": graph.state.token,
-            "PINTU_WHATSAPP_PHONE_NUMBER_ID": graph.state.phone_number_id,
-            "PINTU_WHATSAPP_UNIT": "UPT-SI",
-        }
+        whatsapp = graph.environment()
         for name, value in whatsapp.items():
             setattr(settings, name, value)
         worker = subprocess.Popen(

@@ -28,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from pintu.doors.tests.whatsapp_samples import APP_SECRET
+
 VERSION = "v21.0"
 TOKEN = "graph-test-token"
 PHONE_NUMBER_ID = "106540352242922"
@@ -287,6 +289,18 @@ class GraphApi:
         settings.PINTU_WHATSAPP_GRAPH_URL = self.url
         settings.PINTU_WHATSAPP_TOKEN = self.state.token
         settings.PINTU_WHATSAPP_PHONE_NUMBER_ID = self.state.phone_number_id
+
+    def environment(self, unit: str = "UPT-SI") -> dict[str, str]:
+        """The settings of a whole WhatsApp door on this server, for a `pintu` child
+        process (and, set one by one, for this one): webhook bodies signed with the
+        tests' app secret, filed under ``unit``, answered through this server."""
+        return {
+            "PINTU_WHATSAPP_APP_SECRET": APP_SECRET,
+            "PINTU_WHATSAPP_GRAPH_URL": self.url,
+            "PINTU_WHATSAPP_TOKEN": self.state.token,
+            "PINTU_WHATSAPP_PHONE_NUMBER_ID": self.state.phone_number_id,
+            "PINTU_WHATSAPP_UNIT": unit,
+        }
 
     def add_media(self, media_id: str, data: bytes, mime_type: str) -> None:
         with self.state.lock:

@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 from pintu.doors.tests.graph_server import graph_api
-from pintu.doors.tests.whatsapp_samples import APP_SECRET
 from pintu.sop.tests.test_commands import pintu_executable
 
 BODIES = 200
@@ -57,11 +56,7 @@ def test_a_worker_killed_mid_batch_files_every_message_exactly_once(tmp_path: Pa
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "pintu.settings",
             "PINTU_VAR_DIR": str(tmp_path),
-            "PINTU_WHATSAPP_APP_SECRET": APP_SECRET,
-            "PINTU_WHATSAPP_GRAPH_URL": graph.url,
-            "PINTU_WHATSAPP_TOKEN": graph.state.token,
-            "PINTU_WHATSAPP_PHONE_NUMBER_ID": graph.state.phone_number_id,
-            "PINTU_WHATSAPP_UNIT": "UPT-SI",
+            **graph.environment(),
         }
         env.pop("DATABASE_URL", None)  # a SQLite file of its own, never the configured one
         for args in (["migrate", "-v0"], ["sop", "load"]):

@@ -30,15 +30,15 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from pintu.conftest import Personas, child_environment, fields_for, service, wait_for
-from pintu.desk import services as desk
+from pintu.conftest import Personas, child_environment, wait_for
 from pintu.desk.models import Article, Door, Ticket, TicketEvent
 from pintu.desk.tasks import sla_sweep
+from pintu.desk.tests.test_sweep import new_ticket
 from pintu.doors.models import InboundMessage
 from pintu.doors.tests.graph_server import graph_api
 from pintu.doors.tests.imap_peer import HELPDESK, ImapPeer, compose, dovecot
 from pintu.doors.tests.smtp_peer import smtp_peer
-from pintu.doors.tests.whatsapp_samples import APP_SECRET, batch, post
+from pintu.doors.tests.whatsapp_samples import batch, post
 from pintu.outbox.models import OutboxItem
 from pintu.site.tests.hosts import all_done, host_worker, worker_log
 
@@ -58,19 +58,8 @@ OPTIONS = ["--interval", "0.1", "--schedule-every", "3", "--beat-every", "1"]
 def overdue_requests(personas: Personas) -> set[int]:
     """Requests opened through the portal a week ago and never answered: both their
     warning and their escalation are due."""
-    svc = service("PR.33.8", "instalasi-perangkat-lunak")
     week_ago = timezone.now() - timedelta(days=7)
-    return {
-        desk.ticket_create(
-            actor=personas.requester,
-            service_type=svc,
-            requester=personas.requester,
-            opening=desk.Opening(subject=f"Instal aplikasi lab {n}", body="Mohon dibantu."),
-            fields=fields_for(svc),
-            now=week_ago,
-        ).ticket.pk
-        for n in range(OVERDUE)
-    }
+    return {new_ticket(personas, week_ago).pk for _ in range(OVERDUE)}
 
 
 def mails() -> list[EmailMessage]:
@@ -132,13 +121,7 @@ def test_three_workers_one_killed_mid_batch_file_and_send_everything_exactly_onc
         )
     started = time.monotonic()
     with dovecot() as imap, smtp_peer() as relay, graph_api() as graph:
-        whatsapp = {
-            "PINTU_WHATSAPP_APP_SECRET": APP_SECRET,
-            "PINTU_WHATSAPP_GRAPH_URL": graph.url,
-            "PINTU_WHATSAPP_TOKEN": graph.state.token,
-            "PINTU_WHATSAPP_PHONE_NUMBER_ID": graph.state.phone_number_id,
-            "PINTU_WHATSAPP_UNIT": "UPT-SI",
-        }
+        whatsapp = graph.environment()
         for name, value in whatsapp.items():
             setattr(settings, name, value)
         # Every body comes from this one test client: lift the webhook's per-address limit.
