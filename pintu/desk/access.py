@@ -8,6 +8,8 @@ does not leak.
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -40,13 +42,25 @@ def require_work(user: Any, ticket: Any) -> None:
         raise PermissionDenied
 
 
-def visibility_filter(user: Any) -> Q | None:
-    """The tickets ``user`` may read as a filter; None means every ticket."""
+def can_read_in(user: Any, unit: Unit) -> bool:
+    """Whether ``user`` reads ``unit``'s work: its people, auditors and admins."""
+    return can_work_in(user, unit) or org_access.can_read_everything(user)
+
+
+def visibility_parts(user: Any) -> list[Q] | None:
+    """The tickets ``user`` may read, as the filters whose union they are: their own,
+    those from their address, each of their units' (one filter each, so that a list can
+    walk one index per part); None means every ticket."""
     if org_access.can_read_everything(user):
         return None
-    own = Q(requester=user) | Q(contact__user=user)
-    units = work_unit_ids(user)
-    return own | Q(unit_id__in=units) if units else own
+    own = [Q(requester=user), Q(contact__user=user)]
+    return own + [Q(unit_id=unit_id) for unit_id in sorted(work_unit_ids(user))]
+
+
+def visibility_filter(user: Any) -> Q | None:
+    """The tickets ``user`` may read as one filter; None means every ticket."""
+    parts = visibility_parts(user)
+    return None if parts is None else reduce(or_, parts)
 
 
 def is_supervisor_of(user: Any, unit: Unit) -> bool:

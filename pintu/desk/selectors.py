@@ -20,7 +20,6 @@ from pintu.desk.models import (
     ACTIVE_STATUSES,
     Article,
     Attachment,
-    Contact,
     SavedFilter,
     Step,
     Ticket,
@@ -57,15 +56,9 @@ def ticket_get(*, viewer: Any, reference: str) -> Ticket:
 def ticket_conversation(*, viewer: Any, ticket: Ticket) -> list[Article]:
     """The articles the viewer may read: requesters never see internal notes."""
     articles = ticket.articles.select_related("author").prefetch_related("attachments")
-    if not access.can_work_in(viewer, ticket.unit) and not _reads_all(viewer):
+    if not access.can_read_in(viewer, ticket.unit):
         articles = articles.exclude(kind=Article.Kind.NOTE)
     return list(articles)
-
-
-def _reads_all(viewer: Any) -> bool:
-    from pintu.org import access as org_access
-
-    return org_access.can_read_everything(viewer)
 
 
 def ticket_steps(ticket: Ticket) -> list[Step]:
@@ -106,7 +99,7 @@ def queue(
 ) -> list[Row]:
     """A unit's queue, next deadline first. A fixed number of queries whatever the size:
     the tickets (one query with their joins) and the unit's calendar."""
-    if not (access.can_work_in(viewer, unit) or _reads_all(viewer)):
+    if not access.can_read_in(viewer, unit):
         raise Http404
     tickets = Ticket.objects.filter(unit=unit).select_related(
         "unit", "service_type", "requester", "contact", "assignee"
@@ -181,7 +174,7 @@ def staff_units(viewer: Any) -> QuerySet[Unit]:
 
 def new_since(*, viewer: Any, unit: Unit, since: datetime) -> int:
     """How many tickets arrived in ``unit`` after ``since`` (the queue's live check)."""
-    if not (access.can_work_in(viewer, unit) or _reads_all(viewer)):
+    if not access.can_read_in(viewer, unit):
         raise Http404
     return Ticket.objects.filter(unit=unit, created_at__gt=since).count()
 
@@ -244,9 +237,7 @@ def attachment_get(*, viewer: Any, pk: int) -> Attachment:
     if attachment is None:
         raise Http404
     ticket = attachment.article.ticket
-    if attachment.article.kind == Article.Kind.NOTE and not (
-        access.can_work_in(viewer, ticket.unit) or _reads_all(viewer)
-    ):
+    if attachment.article.kind == Article.Kind.NOTE and not access.can_read_in(viewer, ticket.unit):
         raise Http404
     return attachment
 
@@ -368,14 +359,10 @@ def _page_ids(
 
 
 def _visible_branches(viewer: Any) -> list[QuerySet[Ticket]]:
-    tickets = Ticket.objects.all()
-    if _reads_all(viewer):
-        return [tickets]
-    branches = [
-        tickets.filter(requester=viewer),
-        tickets.filter(contact__in=Contact.objects.filter(user=viewer).values("id")),
-    ]
-    return branches + [tickets.filter(unit_id=unit_id) for unit_id in access.work_unit_ids(viewer)]
+    parts = access.visibility_parts(viewer)
+    if parts is None:
+        return [Ticket.objects.all()]
+    return [Ticket.objects.filter(part) for part in parts]
 
 
 def _list_conditions(filters: ListFilter) -> Q:

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 from pintu.desk import access, search, selectors
 from pintu.desk.models import Ticket
 from pintu.desk.views.common import SLA_WORDS
-from pintu.org import access as org_access
 
 # A page of results; "next" goes on from its last.
 PAGE = 50
@@ -54,9 +53,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def _href(request: HttpRequest, ticket: Ticket) -> str:
     """The staff page of a ticket of the viewer's units; the portal's of one they asked
     another unit for."""
-    if access.can_work_in(request.user, ticket.unit) or org_access.can_read_everything(
-        request.user
-    ):
+    if access.can_read_in(request.user, ticket.unit):
         return reverse("desk-ticket", args=[ticket.reference])
     return reverse("portal-ticket", args=[ticket.reference])
 
