@@ -63,6 +63,18 @@ def document(
     return " ".join(seen)
 
 
+def ticket_document(ticket: Any, opening: str) -> str:
+    """The search words of ``ticket`` (a Ticket, or a migration's historical one) with
+    ``opening``, its first message."""
+    return document(
+        reference=ticket.reference,
+        subject=ticket.subject,
+        opening=opening,
+        fields=ticket.fields,
+        requester=requester_text(ticket.requester, ticket.contact),
+    )
+
+
 def requester_text(person: Any, contact: Any) -> str:
     """What finds a request by who asked: the contact's name, address and number, or
     the person's name and username."""

@@ -6,7 +6,7 @@
 
 from django.db import migrations, models
 
-from pintu.desk.search import FTS_TABLE, document, requester_text
+from pintu.desk.search import FTS_TABLE, ticket_document
 
 BATCH = 2000
 
@@ -47,25 +47,14 @@ SQLITE_DOWN = [
 ]
 
 
-def _run(schema_editor, statements):
-    for statement in statements:
-        schema_editor.execute(statement)
+def _for_vendor(statements):
+    """A RunPython step that runs the statements of the database it migrates."""
 
+    def run(apps, schema_editor):
+        for statement in statements.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
 
-def index_up(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        _run(schema_editor, POSTGRES_UP)
-    elif vendor == "sqlite":
-        _run(schema_editor, SQLITE_UP)
-
-
-def index_down(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        _run(schema_editor, POSTGRES_DOWN)
-    elif vendor == "sqlite":
-        _run(schema_editor, SQLITE_DOWN)
+    return run
 
 
 def fill(apps, schema_editor):
@@ -90,13 +79,7 @@ def fill(apps, schema_editor):
         ):
             openings[ticket_id] = body  # the earliest wins, read last
         for ticket in batch:
-            ticket.search_text = document(
-                reference=ticket.reference,
-                subject=ticket.subject,
-                opening=openings.get(ticket.pk, ""),
-                fields=ticket.fields,
-                requester=requester_text(ticket.requester, ticket.contact),
-            )
+            ticket.search_text = ticket_document(ticket, openings.get(ticket.pk, ""))
         Ticket.objects.bulk_update(batch, ["search_text"])
         last = batch[-1].pk
 
@@ -115,6 +98,9 @@ class Migration(migrations.Migration):
             ),
         ),
         # The index first: on SQLite its triggers then follow the words being filled in.
-        migrations.RunPython(index_up, index_down),
+        migrations.RunPython(
+            _for_vendor({"postgresql": POSTGRES_UP, "sqlite": SQLITE_UP}),
+            _for_vendor({"postgresql": POSTGRES_DOWN, "sqlite": SQLITE_DOWN}),
+        ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -161,13 +161,7 @@ def new_ticket(
         created_at=now,
         updated_at=now,
     )
-    ticket.search_text = search.document(
-        reference=ticket.reference,
-        subject=ticket.subject,
-        opening=opening,
-        fields=ticket.fields,
-        requester=search.requester_text(requester, contact),
-    )
+    ticket.search_text = search.ticket_document(ticket, opening)
     refresh_deadlines(ticket)
     ticket.save()
     steps_create(ticket, received_at)

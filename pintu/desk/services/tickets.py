@@ -258,10 +258,4 @@ def search_words(ticket: Ticket) -> str:
         .values_list("body", flat=True)
         .first()
     )
-    return search.document(
-        reference=ticket.reference,
-        subject=ticket.subject,
-        opening=opening or "",
-        fields=ticket.fields,
-        requester=search.requester_text(ticket.requester, ticket.contact),
-    )
+    return search.ticket_document(ticket, opening or "")
