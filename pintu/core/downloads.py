@@ -4,6 +4,9 @@ Neither holds the rows in memory.
 
 Cells are values, never formulas: text that a spreadsheet would run as a formula (a
 ticket subject "=HYPERLINK(...)" sent by e-mail, say) stays text.
+
+openpyxl is imported by the functions that write XLSX, so that a web process carries it
+only once somebody has downloaded a spreadsheet.
 """
 
 from __future__ import annotations
@@ -12,17 +15,16 @@ import csv
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 
 from pintu.core.files import stored_file_opened
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The most rows one sheet holds; the rows after them go on to the next sheet.
@@ -68,15 +70,24 @@ def csv_download(
     return response
 
 
-def _xlsx_cell(sheet: Any, value: Any) -> Any:
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"  # openpyxl would store text that starts with "=" as a formula
-        return cell
-    return WriteOnlyCell(sheet, value=value)
+def _xlsx_cells(sheet: Any, row: list[Any]) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cells = []
+    for value in row:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell.data_type = "s"  # openpyxl would store text that starts with "=" as a formula
+        else:
+            cell = WriteOnlyCell(sheet, value=value)
+        cells.append(cell)
+    return cells
 
 
 def _new_sheet(workbook: Workbook, title: str, header: list[str], widths: Sequence[int]) -> Any:
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet(title)
     # A write-only sheet takes its column widths before its first row.
     for column, width in enumerate(widths, start=1):
@@ -102,7 +113,7 @@ def xlsx_sheets(
             part += 1
             sheet = _new_sheet(workbook, title if part == 1 else f"{title} {part}", header, widths)
             written = 1
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append(_xlsx_cells(sheet, row))
         written += 1
     if sheet is None:
         _new_sheet(workbook, title, header, widths)
@@ -117,6 +128,8 @@ def xlsx_download(
 ) -> FileResponse:
     """One sheet per ``SHEET_ROWS`` rows, each with the header; the first is ``title``.
     ``widths`` are the columns' widths in characters."""
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     xlsx_sheets(workbook, title, header, rows, widths)
     # The response closes the file after its last byte, and closing deletes it.

@@ -1,6 +1,9 @@
 """A report's content laid out as a file: PDF (WeasyPrint, from an HTML template), DOCX
 (python-docx, with real headings and tables, for the unit to edit afterwards) and an XLSX
-data annex (openpyxl, every record behind every KPI, written row by row)."""
+data annex (openpyxl, every record behind every KPI, written row by row).
+
+Each library is imported by the writer that uses it: a web process that shows the report
+page, or a worker that has written no report yet, does not carry them."""
 
 from __future__ import annotations
 
@@ -8,13 +11,9 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-import docx
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from docx.enum.text import WD_BREAK
-from docx.shared import Pt
-from openpyxl import Workbook
 
 from pintu.core import charts
 from pintu.core.downloads import XLSX_TYPE, xlsx_sheets
@@ -105,6 +104,10 @@ def _share(part: int, whole: int, share: float | None) -> str:
 def write_docx(content: ReportContent, progress: Progress) -> bytes:
     shared = layout(content)
     progress(80, _("Writing the DOCX"))
+    import docx
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Pt
+
     document = docx.Document()
     document.styles["Normal"].font.size = Pt(10)
     document.add_heading(content.title, level=0)
@@ -252,6 +255,8 @@ def _evidence_word(evidence: Any) -> str:
 def write_xlsx(content: ReportContent, progress: Progress) -> bytes:
     """The data annex: the KPI table, the services, and every record behind every KPI (no
     cap), a sheet each, written without keeping the rows in memory."""
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     xlsx_sheets(
         book,
