@@ -89,7 +89,12 @@ class KpiResult:
 
 
 def _context(
-    unit: Unit, period: Period, now: datetime, definition: Definition, kpi: Kpi
+    unit: Unit,
+    period: Period,
+    now: datetime,
+    definition: Definition,
+    kpi: Kpi,
+    shared: dict[Any, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "unit": unit,
@@ -98,18 +103,26 @@ def _context(
         "params": kpi.measure.params,
         "definition": definition,
         "kpi": kpi,
+        # What one measure read that the next may reuse, for this unit, period and now
+        # only (``measures._tally``).
+        "shared": {} if shared is None else shared,
     }
 
 
 def measure_kpi(
-    unit: Unit, period: Period, now: datetime, definition: Definition, kpi: Kpi
+    unit: Unit,
+    period: Period,
+    now: datetime,
+    definition: Definition,
+    kpi: Kpi,
+    shared: dict[Any, Any] | None = None,
 ) -> KpiResult:
     target = parse_target(kpi.target)
     measure = registry().get(kpi.measure.name)
     threshold = target.threshold(period.start.year)
     if measure is None:
         return KpiResult(definition.code, kpi, target.kind, None, threshold)
-    context = _context(unit, period, now, definition, kpi)
+    context = _context(unit, period, now, definition, kpi, shared)
     rows = _call(measure.select, **context)
     measurement = _call(measure.compute, rows, **context)
     threshold = target.threshold(period.start.year, measurement.reading)
@@ -120,8 +133,9 @@ def measure_kpi(
 
 def unit_kpis(unit: Unit, period: Period, now: datetime) -> list[KpiResult]:
     """Every coded KPI of the SOPs in force in ``unit``, in the SOPs' order."""
+    shared: dict[Any, Any] = {}
     return [
-        measure_kpi(unit, period, now, definition, kpi)
+        measure_kpi(unit, period, now, definition, kpi, shared)
         for definition in current_definitions(unit)
         for kpi in definition.kpis
     ]

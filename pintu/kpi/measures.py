@@ -1,20 +1,31 @@
 """The measures the desk's own records answer, each under the name the SOPs' YAML uses.
 
 Each is a ``Measure`` (``pintu.sop.measurement``): a selector that aggregates in SQL
-(counts grouped by month), a pure compute over those rows, and the evidence: every
-record that counts, passed or failed, and those not counted yet. The population of each
+(counts grouped by month; the time standards share one scan, ``_tally``), a pure compute
+over those rows, and the evidence: every record that counts, passed or failed, and those
+not counted yet. The population of each
 measure follows the SOP's text, stated in its docstring.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import ExtractMonth
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +56,23 @@ def _bounds(unit: Unit, period: Period) -> tuple[datetime, datetime]:
     return start, end
 
 
+def month_of(field: str, unit: Unit, period: Period) -> Case:
+    """The month (1-12) in which ``field`` falls on the unit's clock, for moments within
+    ``period``: compared with the first instant of each of the period's months. It gives
+    what ``ExtractMonth(field, tzinfo=zone)`` gives, as plain comparisons that an index
+    and both engines read natively (SQLite converts a zone in Python, row by row: half of
+    a unit-year's KPIs went to it)."""
+    zone = zone_for_unit(unit)
+    whens = []
+    month = period.start.replace(day=1)
+    while month <= period.end:
+        following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        start = datetime.combine(following, time.min, tzinfo=zone)
+        whens.append(When(**{f"{field}__lt": start}, then=Value(month.month)))
+        month = following
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
 def _requests(unit: Unit, period: Period) -> QuerySet[Ticket]:
     """The unit's requests received in the period; a request merged into another is the
     other's duplicate and counts there."""
@@ -60,18 +88,71 @@ def _category(definition: Definition, kpi: Kpi) -> list[str]:
     return named or [s.key for s in definition.services]
 
 
-def _month_rows(tickets: QuerySet[Ticket], counted: Q, passed: Q, unit: Unit) -> list[MonthCount]:
+@dataclass(frozen=True)
+class TallyRow:
+    """The unit-year's requests of one month and service type, counted by both clocks'
+    rules: what every first-response and resolution KPI of the unit adds up."""
+
+    month: int
+    sop: str
+    service: str
+    counts: dict[str, int]
+
+
+def _tally(
+    unit: Unit, period: Period, now: datetime, shared: dict[Any, Any] | None
+) -> list[TallyRow]:
+    """One scan of the unit's requests of the period, grouped by month and service type,
+    for all its time standards at once (seven KPIs read the same rows). ``shared`` (the
+    engine's, for one unit and period) keeps it for the next KPI that asks."""
+    key = ("ticket-tally", unit.pk, period, now)
+    if shared is not None and key in shared:
+        cached: list[TallyRow] = shared[key]
+        return cached
+    counts: dict[str, Any] = {}
+    for clock, (counted, passed) in {
+        "first_response": _first_response_rules(now),
+        "resolution": _resolution_rules(now),
+    }.items():
+        counts[f"{clock}_counted"] = Count("id", filter=counted)
+        counts[f"{clock}_passed"] = Count("id", filter=passed)
+        counts[f"{clock}_waiting"] = Count("id", filter=~counted)
     rows = (
-        tickets.annotate(month=ExtractMonth("received_at", tzinfo=zone_for_unit(unit)))
-        .values("month")
-        .annotate(
-            counted=Count("id", filter=counted),
-            passed=Count("id", filter=passed),
-            waiting=Count("id", filter=~counted),
-        )
-        .order_by("month")
+        _requests(unit, period)
+        .annotate(month=month_of("received_at", unit, period))
+        .values("month", "service_type__sop__code", "service_type__key")
+        .annotate(**counts)
+        .order_by("month", "service_type__sop__code", "service_type__key")
     )
-    return [MonthCount(r["month"], r["counted"], r["passed"], r["waiting"]) for r in rows]
+    tally = []
+    for row in rows:
+        values: dict[str, Any] = dict(row)
+        tally.append(
+            TallyRow(
+                values["month"],
+                values["service_type__sop__code"],
+                values["service_type__key"],
+                {name: values[name] for name in counts},
+            )
+        )
+    if shared is not None:
+        shared[key] = tally
+    return tally
+
+
+def _summed(
+    tally: Sequence[TallyRow], clock: str, included: Callable[[TallyRow], bool]
+) -> list[MonthCount]:
+    """The months of the tally's rows that ``included`` keeps, with ``clock``'s counts
+    added up; a month without such a request has no row (as a grouped count gives)."""
+    months: dict[int, list[int]] = {}
+    for row in tally:
+        if included(row):
+            total = months.setdefault(row.month, [0, 0, 0])
+            total[0] += row.counts[f"{clock}_counted"]
+            total[1] += row.counts[f"{clock}_passed"]
+            total[2] += row.counts[f"{clock}_waiting"]
+    return [MonthCount(month, *months[month]) for month in sorted(months)]
 
 
 def _share(rows: Sequence[MonthCount], waiting_words: str) -> Measurement:
@@ -123,7 +204,7 @@ def _first_response_rules(now: datetime) -> tuple[Q, Q]:
 
 
 def first_response_rows(
-    *, unit: Unit, period: Period, now: datetime, **rest: Any
+    *, unit: Unit, period: Period, now: datetime, shared: dict[Any, Any] | None = None, **rest: Any
 ) -> list[MonthCount]:
     """B.4.6.4.a, B.1.14.11.a, B.1.15.14.b: "merespon permintaan layanan maksimal 15
     menit … melalui media yang dinyatakan sebagai pintu layanan". The population is
@@ -132,8 +213,7 @@ def first_response_rows(
     clock, pauses honoured) has passed; it passes when the first public staff reply came
     by that deadline. Requests still waiting for an answer before their deadline are
     not counted yet."""
-    counted, passed = _first_response_rules(now)
-    return _month_rows(_requests(unit, period), counted, passed, unit)
+    return _summed(_tally(unit, period, now, shared), "first_response", lambda row: True)
 
 
 def first_response_evidence(
@@ -162,15 +242,26 @@ def _category_requests(unit: Unit, period: Period, definition: Definition, kpi: 
 
 
 def resolved_rows(
-    *, unit: Unit, period: Period, now: datetime, definition: Definition, kpi: Kpi, **rest: Any
+    *,
+    unit: Unit,
+    period: Period,
+    now: datetime,
+    definition: Definition,
+    kpi: Kpi,
+    shared: dict[Any, Any] | None = None,
+    **rest: Any,
 ) -> list[MonthCount]:
     """B.4.6.4.b–f, B.1.15.14.a, B.1.15.14.c: each standard covers **the requests of its
     category**, the service types that name the KPI (all the SOP's services when none
     does). A request counts once it was resolved or its resolution deadline (its
     service's target on the unit's working clock, pauses honoured) has passed; it
     passes when it was resolved by that deadline."""
-    counted, passed = _resolution_rules(now)
-    return _month_rows(_category_requests(unit, period, definition, kpi), counted, passed, unit)
+    keys = set(_category(definition, kpi))
+    return _summed(
+        _tally(unit, period, now, shared),
+        "resolution",
+        lambda row: row.sop == definition.code and row.service in keys,
+    )
 
 
 def resolved_evidence(
@@ -387,7 +478,7 @@ def steps_rows(
     Steps in progress are not counted yet."""
     rows = (
         _sop_steps(unit, period, definition, params)
-        .annotate(month=ExtractMonth("ticket__received_at", tzinfo=zone_for_unit(unit)))
+        .annotate(month=month_of("ticket__received_at", unit, period))
         .values("month")
         .annotate(
             counted=Count("id", filter=STEP_COUNTED),

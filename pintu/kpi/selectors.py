@@ -9,7 +9,6 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q
-from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
 from pintu.desk.models import Door, Step, Ticket
@@ -20,10 +19,10 @@ from pintu.kpi.measures import (
     _requests,
     _resolution_rules,
     current_definitions,
+    month_of,
 )
 from pintu.kpi.models import Finding, ServiceEvaluation
 from pintu.org.models import Unit
-from pintu.sla.calendars import zone_for_unit
 from pintu.sop.measurement import Evidence, Period
 from pintu.sop.models import Sop
 
@@ -68,7 +67,7 @@ def volumes(unit: Unit, period: Period) -> Volumes:
         unit=unit, received_at__gte=start, received_at__lt=end, merged_into__isnull=True
     )
     months = dict(
-        tickets.annotate(month=ExtractMonth("received_at", tzinfo=zone_for_unit(unit)))
+        tickets.annotate(month=month_of("received_at", unit, period))
         .values_list("month")
         .annotate(n=Count("id"))
         .values_list("month", "n")

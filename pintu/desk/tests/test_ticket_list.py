@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.http import Http404
 
 from pintu.desk import selectors
+from pintu.desk.access import can_read
 from pintu.desk.models import Contact, Status, Ticket
 from pintu.desk.selectors import ListFilter
 from pintu.desk.tests.test_api import API, client_for
@@ -137,3 +139,21 @@ def test_the_api_hands_out_cursors_and_refuses_made_up_ones(viewers) -> None:
         response = client.get(f"{API}/tickets", {"cursor": bad})
         assert response.status_code == 422, bad
         assert "cursor" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["requester", "staff", "head", "auditor", "admin"])
+def test_opening_a_ticket_follows_the_same_rule(viewers: dict[str, User], who: str) -> None:
+    """A ticket page finds the ticket by its reference and then applies the rule to that
+    one ticket: it opens exactly the tickets the list shows, and 404s the others."""
+    viewer = viewers[who]
+    visible = set(selectors.tickets_visible_to(viewer).values_list("reference", flat=True))
+    opened = set()
+    for ticket in Ticket.objects.select_related("contact"):
+        assert can_read(viewer, ticket) == (ticket.reference in visible), ticket.reference
+        try:
+            selectors.ticket_get(viewer=viewer, reference=ticket.reference)
+        except Http404:
+            continue
+        opened.add(ticket.reference)
+    assert opened == visible
+    assert 0 < len(visible) <= Ticket.objects.count()

@@ -9,11 +9,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.db.models.functions import ExtractMonth
+from django.test.utils import CaptureQueriesContext
 
 from pintu.conftest import Personas, fields_for, make_user, service
 from pintu.desk import services
 from pintu.desk.models import Status, Ticket
-from pintu.kpi.engine import KpiResult, kpi_evidence, unit_kpis
+from pintu.kpi.engine import KpiResult, kpi_evidence, measure_kpi, unit_kpis
+from pintu.kpi.measures import current_definitions, month_of
 from pintu.org.models import Role, Unit
 from pintu.sop.measurement import Period
 
@@ -169,3 +173,55 @@ def test_the_pause_moved_the_deadline(month: dict[str, Ticket]) -> None:
     c = Ticket.objects.get(pk=month["C"].pk)
     assert c.resolution_due_at == at(11, 6, 9)
     assert c.resolved_at == at(11, 5, 12)
+
+
+# Moments on each side of a month's first instant in Jakarta (UTC+7), where the month in
+# UTC is still the one before, and the year's first and last instants.
+EDGES = [
+    datetime(2026, 1, 1, 0, 0, tzinfo=WIB),
+    datetime(2026, 2, 28, 23, 59, 59, 999999, tzinfo=WIB),
+    datetime(2026, 3, 1, 0, 0, tzinfo=WIB),
+    datetime(2026, 3, 1, 6, 59, tzinfo=WIB),
+    datetime(2026, 6, 30, 23, 0, tzinfo=WIB),
+    datetime(2026, 7, 1, 0, 30, tzinfo=WIB),
+    datetime(2026, 12, 31, 23, 59, 59, tzinfo=WIB),
+]
+
+
+def test_month_of_is_the_month_on_the_units_clock(month: dict[str, Ticket]) -> None:
+    """``month_of`` (comparisons with each month's first instant) gives what extracting
+    the month in the unit's zone gives, at the edges where UTC is in another month."""
+    unit = Unit.objects.get(code="UPT-SI")
+    tickets = list(Ticket.objects.filter(unit=unit).order_by("pk")[: len(EDGES)])
+    assert len(tickets) == len(EDGES)
+    for ticket, moment in zip(tickets, EDGES, strict=True):
+        Ticket.objects.filter(pk=ticket.pk).update(received_at=moment)
+    rows = (
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets])
+        .annotate(
+            ours=month_of("received_at", unit, YEAR),
+            zoned=ExtractMonth("received_at", tzinfo=WIB),
+        )
+        .values_list("received_at", "ours", "zoned")
+    )
+    months = {received.astimezone(WIB): (ours, zoned) for received, ours, zoned in rows}
+    assert {moment: months[moment][0] for moment in EDGES} == {
+        moment: moment.month for moment in EDGES
+    }
+    assert all(ours == zoned for ours, zoned in months.values())
+
+
+def test_the_time_standards_share_one_scan(month: dict[str, Ticket]) -> None:
+    """All of a unit-year's first-response and resolution KPIs read one grouped count of
+    its requests, and each comes out as it does measured on its own."""
+    unit = Unit.objects.get(code="UPT-SI")
+    with CaptureQueriesContext(connection) as queries:
+        together = {r.code: r for r in unit_kpis(unit, YEAR, NOW)}
+    scans = [q["sql"] for q in queries.captured_queries if "first_response_counted" in q["sql"]]
+    assert len(scans) == 1
+    timed = [c for c, r in together.items() if r.kpi.measure.name.endswith("_within")]
+    assert len(timed) >= 6
+    for definition in current_definitions(unit):
+        for kpi in definition.kpis:
+            alone = measure_kpi(unit, YEAR, NOW, definition, kpi)
+            assert alone.measurement == together[kpi.code].measurement, kpi.code
