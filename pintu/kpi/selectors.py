@@ -66,24 +66,25 @@ def volumes(unit: Unit, period: Period) -> Volumes:
     tickets = Ticket.objects.filter(
         unit=unit, received_at__gte=start, received_at__lt=end, merged_into__isnull=True
     )
-    months = dict(
+    # One grouped count gives the months, the service types and the doors.
+    months: dict[int, int] = {}
+    services: dict[str, int] = {}
+    doors: dict[str, int] = {}
+    for month, name, door, n in (
         tickets.annotate(month=month_of("received_at", unit, period))
-        .values_list("month")
+        .values_list("month", "service_type__name", "door")
         .annotate(n=Count("id"))
-        .values_list("month", "n")
-    )
-    by_service = list(
-        tickets.values_list("service_type__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "service_type__name")
-        .values_list("service_type__name", "n")
-    )
+        .order_by()
+        .values_list("month", "service_type__name", "door", "n")
+    ):
+        if month is not None:
+            months[int(month)] = months.get(int(month), 0) + n
+        services[name] = services.get(name, 0) + n
+        doors[door] = doors.get(door, 0) + n
+    by_service = sorted(services.items(), key=lambda item: (-item[1], item[0]))
     by_door = [
         (str(Door(door).label), n)
-        for door, n in tickets.values_list("door")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-        .values_list("door", "n")
+        for door, n in sorted(doors.items(), key=lambda item: (-item[1], item[0]))
     ]
     resolved = Q(resolved_at__isnull=False)
     totals = tickets.aggregate(
@@ -104,7 +105,7 @@ def volumes(unit: Unit, period: Period) -> Volumes:
         .values_list("service_type__name", "done", "rated", "avg")
     ]
     return Volumes(
-        by_month={int(m): n for m, n in months.items() if m is not None},
+        by_month=months,
         by_service=by_service,
         by_door=by_door,
         total=totals["total"],
