@@ -61,8 +61,13 @@ def visibility_parts(user: Any) -> list[Q] | None:
     walk one index per part); None means every ticket."""
     if org_access.can_read_everything(user):
         return None
-    own = [Q(requester=user), Q(contact__user=user)]
-    return own + [Q(unit_id=unit_id) for unit_id in sorted(work_unit_ids(user))]
+    return own_parts(user) + [Q(unit_id=unit_id) for unit_id in sorted(work_unit_ids(user))]
+
+
+def own_parts(user: Any) -> list[Q]:
+    """The person's own tickets, as the parts of ``visibility_parts`` they are: those
+    they asked for, and those from an address (a contact) of theirs."""
+    return [Q(requester=user), Q(contact__user=user)]
 
 
 def visibility_filter(user: Any) -> Q | None:

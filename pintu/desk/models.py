@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -209,6 +210,9 @@ class Ticket(models.Model):
             models.Index(fields=["unit", "received_at"], name="ticket_unit_received_idx"),
             # The API's list, newest first, for those who read every unit.
             models.Index(fields=["received_at", "id"], name="ticket_received_idx"),
+            # The queue's box: a reference typed in any case (``reference__iexact``), so
+            # that with the subject's trigrams both sides of its OR have an index.
+            models.Index(Upper("reference"), name="ticket_reference_upper_idx"),
         ]
         constraints = [
             models.CheckConstraint(
