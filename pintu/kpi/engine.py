@@ -88,23 +88,14 @@ class KpiResult:
         return value >= self.threshold
 
 
-def _context(
-    unit: Unit,
-    period: Period,
-    now: datetime,
-    definition: Definition,
-    kpi: Kpi,
-    shared: dict[Any, Any] | None = None,
-) -> dict[str, Any]:
+def _context(kpi: Kpi, shared: dict[Any, Any] | None = None, **asked: Any) -> dict[str, Any]:
+    """What a measure may take: what was asked (unit, period, now, definition), the KPI
+    and its parameters, and what one measure read that the next may reuse, for this
+    unit, period and now only (``measures._tally``)."""
     return {
-        "unit": unit,
-        "period": period,
-        "now": now,
+        **asked,
         "params": kpi.measure.params,
-        "definition": definition,
         "kpi": kpi,
-        # What one measure read that the next may reuse, for this unit, period and now
-        # only (``measures._tally``).
         "shared": {} if shared is None else shared,
     }
 
@@ -122,7 +113,7 @@ def measure_kpi(
     threshold = target.threshold(period.start.year)
     if measure is None:
         return KpiResult(definition.code, kpi, target.kind, None, threshold)
-    context = _context(unit, period, now, definition, kpi, shared)
+    context = _context(kpi, shared, unit=unit, period=period, now=now, definition=definition)
     rows = _call(measure.select, **context)
     measurement = _call(measure.compute, rows, **context)
     threshold = target.threshold(period.start.year, measurement.reading)
@@ -167,7 +158,8 @@ def _evidence(
         return iter(())
     if measure.evidence is not None:
         listed: Iterable[Evidence] = _call(
-            measure.evidence, **_context(unit, period, now, definition, kpi)
+            measure.evidence,
+            **_context(kpi, unit=unit, period=period, now=now, definition=definition),
         )
         return iter(listed)
     return iter(result.measurement.evidence)
