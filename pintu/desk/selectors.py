@@ -130,12 +130,7 @@ def queue(
     if filters.q:
         # The matches' order needs none of the joins: the page's ids first, then their
         # rows, rather than every match (a common word is in thousands) joined and sorted.
-        ids = list(tickets.values_list("id", flat=True)[:wanted])
-        tickets = (
-            Ticket.objects.filter(id__in=ids)
-            .select_related("unit", "service_type", "requester", "contact", "assignee")
-            .order_by("next_due_at", "id")
-        )
+        tickets = tickets.filter(id__in=list(tickets.values_list("id", flat=True)[:wanted]))
     rows = with_sla(list(tickets[:wanted]), now)
     if filters.sla:
         rows = [row for row in rows if row.state.value == filters.sla]
@@ -325,27 +320,29 @@ def ticket_list(
     if filters.q:
         branches = [(tickets_visible_to(viewer).filter(conditions), True)]
     else:
-        branches = [(branch.filter(conditions), own) for branch, own in _visible_branches(viewer)]
+        branches = [
+            (branch.filter(conditions), alone) for branch, alone in _visible_branches(viewer)
+        ]
     # of the whole list, wherever the page starts
-    count = _bounded_count([branch for branch, _own in branches])
+    count = _bounded_count([branch for branch, _alone in branches])
     if after is not None:
         branches = [
             (
                 branch.filter(received_at__lte=after.received_at).exclude(
                     received_at=after.received_at, id__gte=after.id
                 ),
-                own,
+                alone,
             )
-            for branch, own in branches
+            for branch, alone in branches
         ]
     wanted = offset + limit + 1
     newest = [
         # A search's matches all at once (at most as many as the words find); a person's
         # own tickets by their own index, then the newest; a unit's in the list's order.
         _planned_alone(branch, None if filters.q else wanted)
-        if own
+        if alone
         else branch.order_by("-received_at", "-id").values("id", "received_at")[:wanted]
-        for branch, own in branches
+        for branch, alone in branches
     ]
     ids = _page_ids(newest, offset, limit + 1)
     found = Ticket.objects.select_related(
@@ -401,8 +398,8 @@ def _page_ids(
 
 
 def _visible_branches(viewer: Any) -> list[tuple[QuerySet[Ticket], bool]]:
-    """The branches of what ``viewer`` sees, each with whether it is the person's own
-    (as requester or contact) rather than a unit's."""
+    """The branches of what ``viewer`` sees, each with whether it is to be planned alone:
+    the person's own (as requester or contact), not a unit's."""
     parts = access.visibility_parts(viewer)
     if parts is None:
         return [(Ticket.objects.all(), False)]

@@ -195,7 +195,6 @@ class RequestEntry:
     status: str
     received_iso: str
     received: str
-    replied: bool
 
 
 class RequestWords:
@@ -228,7 +227,6 @@ class RequestWords:
             status=self.statuses.get(ticket.status, ticket.status),
             received_iso=date_filter(received, "c"),
             received=date_filter(received, "j M Y"),
-            replied=ticket.first_response_at is not None,
         )
 
 
