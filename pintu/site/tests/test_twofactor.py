@@ -4,6 +4,7 @@ wrong codes slow down; an admin resets a lost phone from the command line."""
 
 from __future__ import annotations
 
+import time
 from io import StringIO
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pintu.conftest import PASSWORD, Personas
+from pintu.conftest import PASSWORD, Personas, next_app_code
 from pintu.core.models import AuditEvent
 from pintu.core.tokens import api_token_create
 from pintu.org import twofactor
@@ -88,16 +89,33 @@ def test_the_code_is_asked_after_the_password_and_a_wrong_one_opens_nothing(
     device.refresh_from_db()
     device.throttling_failure_count = 0  # the wrong code's pause, over
     device.save()
-    right = client.post("/login/kode/", {"code": code_of(device, later=30), "next": "/desk/"})
+    right = client.post("/login/kode/", {"code": next_app_code(device), "next": "/desk/"})
     assert right.status_code == 302 and right["Location"] == "/desk/"
     assert client.get("/desk/").status_code == 200
+
+
+def test_a_code_that_reaches_the_server_a_step_late_is_accepted_and_so_is_the_next(
+    personas: Personas,
+) -> None:
+    device = twofactor.pending_app(personas.staff)
+    if time.time() % device.step > device.step - 2:
+        time.sleep(2)  # not at a step's end, where "the step before" would become two
+    twofactor.app_confirm(actor=personas.staff, device=device, code=code_of(device, later=-30))
+    device.refresh_from_db()
+    assert device.drift == -1  # the app is taken to run one step behind
+    client = signed_in("staf-si")
+    assert client.post("/login/kode/", {"code": code_of(device, later=-30)}).status_code == 400
+    device.throttling_failure_count = 0  # the reused code's pause, over
+    device.save()
+    right = client.post("/login/kode/", {"code": next_app_code(device), "next": "/desk/"})
+    assert right.status_code == 302 and right["Location"] == "/desk/"
 
 
 def test_the_next_address_never_leaves_the_site(personas: Personas) -> None:
     device, _codes = enrolled(personas.staff)
     client = signed_in("staf-si")
     answer = client.post(
-        "/login/kode/", {"code": code_of(device, later=30), "next": "https://evil.example/"}
+        "/login/kode/", {"code": next_app_code(device), "next": "https://evil.example/"}
     )
     assert answer["Location"] == "/"
 
@@ -107,7 +125,7 @@ def test_repeated_wrong_codes_make_the_next_try_wait(personas: Personas) -> None
     client = signed_in("staf-si")
     for _ in range(6):
         client.post("/login/kode/", {"code": "000001"})
-    waiting = client.post("/login/kode/", {"code": code_of(device, later=30)})
+    waiting = client.post("/login/kode/", {"code": next_app_code(device)})
     assert waiting.status_code == 400
     assert b"Too many wrong codes" in waiting.content
     assert client.get("/desk/").status_code == 302
@@ -149,7 +167,7 @@ def test_a_requester_is_not_asked_but_may_turn_it_on_and_off(personas: Personas)
 
     later = signed_in("mahasiswa")
     assert later.get("/permintaan-saya/")["Location"].startswith("/login/kode/")
-    later.post("/login/kode/", {"code": code_of(device, later=30)})
+    later.post("/login/kode/", {"code": next_app_code(device)})
     removed = later.post("/keamanan/", {"action": "remove"})
     assert removed["Location"] == "/login/"
     assert not TOTPDevice.objects.filter(user=personas.requester).exists()
@@ -215,7 +233,7 @@ def test_demo_codes_are_only_for_demo_devices(personas: Personas, settings: Any)
     out = StringIO()
     call_command("twofactor", "code", "kepala-si", stdout=out)
     device = TOTPDevice.objects.get(user=personas.head)
-    assert out.getvalue().strip() in {code_of(device), code_of(device, later=30)}
+    assert out.getvalue().strip() in {code_of(device), code_of(device, later=-30)}
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("twofactor", "code", "kepala-si")
