@@ -65,6 +65,7 @@ def pages() -> list[tuple[str, Client, Callable[[int], str]]]:
     year = timezone.localdate().year
     return [
         ("queue page", staff, lambda i: "/desk/?unit=UPT-SI"),
+        ("queue poll", staff, lambda i: "/desk/rows/?unit=UPT-SI"),
         ("ticket list JSON", staff, lambda i: "/api/v1/tickets?limit=25"),
         (
             "unit open tickets JSON",

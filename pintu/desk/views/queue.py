@@ -20,6 +20,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -91,16 +93,31 @@ class QueueRow:
     door: str
     status: str
     stars: str  # the rating as stars and words, or ""
+    comment: str  # the rating's comment, cut to 90 characters
     due_iso: str
     due_stamp: str
     due_kind: str  # "resolution" or "first response", in words
 
 
 class RowWords:
-    """The words and marks the rows repeat, translated once per page."""
+    """The words and marks the rows repeat, translated once per page, and the moment
+    the rows were read."""
 
-    def __init__(self, tz: Any) -> None:
+    def __init__(self, tz: Any, now: datetime) -> None:
         self.tz = tz
+        self.checked = now.astimezone(tz).isoformat()
+        self.service = _("Service")
+        self.door = _("Door")
+        self.status = _("Status")
+        self.assignee = _("Assignee")
+        self.deadline = _("Next deadline")
+        self.arrived = _("Just arrived")
+        self.paused = _("Clock paused")
+        self.empty = _("No request matches these filters.")
+        self.more = _(
+            "Only the first %(limit)s requests by deadline are shown. "
+            "Narrow the filters to see the others."
+        ) % {"limit": QUEUE_LIMIT}
         self.statuses = {value: str(label) for value, label in Status.choices}
         self.doors = {value: str(label) for value, label in Door.choices}
         self.priorities = {value: str(label) for value, label in Priority.choices}
@@ -128,6 +145,7 @@ class RowWords:
             door=self.doors.get(ticket.door, ticket.door),
             status=self.statuses.get(ticket.status, ticket.status),
             stars=self.stars.get(ticket.csat_score or 0, ""),
+            comment=Truncator(ticket.csat_comment).chars(90) if ticket.csat_comment else "",
             due_iso=due.astimezone(self.tz).isoformat() if due else "",
             due_stamp=moments.stamp(due, self.tz, zone=False) if due else "",
             due_kind=self.resolution if ticket.first_response_at else self.first_response,
@@ -143,7 +161,7 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
         viewer=request.user, unit=unit, filters=filters, now=now, limit=QUEUE_LIMIT + 1
     )
     query = _queue_query(unit, filters)
-    words = RowWords(zone_for_unit(unit))
+    words = RowWords(zone_for_unit(unit), now)
     return {
         "unit": unit,
         "units": units,
@@ -157,9 +175,20 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
         + urlencode({"since": since.isoformat()}),
         "new_count": selectors.new_since(viewer=request.user, unit=unit, since=since),
         "can_work": access.can_work_in(request.user, unit),
-        "now": now,
-        "stars": STARS,  # of the rows' ratings
+        "row_words": words,
     }
+
+
+def _rows_html(request: HttpRequest, context: dict[str, Any]) -> SafeString:
+    """The queue's rows (``<tbody>``), by the Jinja2 engine (``pintu.core.jinja``)."""
+    names = ("rows", "more", "poll_url", "new_count", "can_work")
+    html = render_to_string(
+        "desk/staff/queue_rows.html",
+        {"words": context["row_words"]} | {name: context[name] for name in names},
+        request,
+        using="jinja2",
+    )
+    return mark_safe(html)  # noqa: S308 (escaped by the engine)
 
 
 @require_GET
@@ -171,6 +200,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     saved = selectors.saved_filters(request.user)
     context.update(
         {
+            "rows_html": _rows_html(request, context),
             "service_types": selectors.unit_service_types(unit),
             "people": list(selectors.unit_people(unit)),
             "nobody": BulkForm.NOBODY,
@@ -192,8 +222,7 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         # The session ended: reload the page, which leads to the sign-in form.
         return HttpResponse(headers={"HX-Refresh": "true"})
-    context = _queue_context(request)
-    return render_for_unit(request, "desk/staff/_rows.html", context, context["unit"])
+    return HttpResponse(_rows_html(request, _queue_context(request)))
 
 
 def _bulk(request: HttpRequest, form: BulkForm, selected: list[Any]) -> str:
