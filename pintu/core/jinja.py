@@ -1,6 +1,7 @@
-"""The Jinja2 environment of the fragments that Jinja2 renders for speed (the queue's
-rows, ``pintu.desk.views.queue``). Its templates live in an app's ``jinja2/`` folder and
-only place words worked out in Python: nothing is translated or formatted in them.
+"""The Jinja2 environment of the fragments that Jinja2 renders for speed (the rows of
+the queue and of the requester's list, ``pintu.desk.views.common.jinja_fragment``). Its
+templates live in an app's ``jinja2/`` folder and only place words worked out in Python:
+nothing is translated or formatted in them.
 
 Output is escaped as in every page (markupsafe's ``&#39;`` where Django writes
 ``&#x27;``, the same character), Django's safe strings stay as they are, and a name the

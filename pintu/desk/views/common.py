@@ -10,9 +10,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -74,6 +76,13 @@ def render_for_unit(
     """A page of ``unit``'s work, its moments in the unit's time zone."""
     with timezone.override(zone_for_unit(unit)):
         return render(request, template, context)
+
+
+def jinja_fragment(request: HttpRequest, template: str, context: dict[str, Any]) -> SafeString:
+    """A fragment that Jinja2 renders for speed (``pintu.core.jinja``; its templates in
+    ``desk/jinja2/``), ready to place in a Django template or to send as it is."""
+    html = render_to_string(template, context, request, using="jinja2")
+    return mark_safe(html)  # noqa: S308 (escaped by the engine)
 
 
 def signed_in(request: HttpRequest) -> User:

@@ -13,10 +13,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
-from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pintu.desk import access, portal_selectors, promises, selectors, services
 from pintu.desk.models import DONE_STATUSES, Door, Status, Ticket
 from pintu.desk.portal_forms import RatingForm, ReplyForm, RequestForm
-from pintu.desk.views.common import STARS, render_for_unit
+from pintu.desk.views.common import STARS, jinja_fragment, render_for_unit
 from pintu.org import selectors as org_selectors
 from pintu.org.hours import week_words
 from pintu.org.models import Unit
@@ -179,16 +177,13 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     rows = portal_selectors.my_requests(viewer=request.user, now=timezone.now())
     words = RequestWords()
     entries = [words.entry(row) for row in rows]
-    rows_html = render_to_string(
+    rows_html = jinja_fragment(
+        request,
         "desk/portal/my_requests_rows.html",
         {"entries": entries, "labels": words.labels},
-        request,
-        using="jinja2",  # pintu.core.jinja
     )
     return render(
-        request,
-        "desk/portal/my_requests.html",
-        {"entries": entries, "rows_html": mark_safe(rows_html)},  # noqa: S308 (escaped)
+        request, "desk/portal/my_requests.html", {"entries": entries, "rows_html": rows_html}
     )
 
 

@@ -20,7 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -35,6 +35,7 @@ from pintu.desk.views.common import (
     STARS,
     error_text,
     errors_text,
+    jinja_fragment,
     js_words,
     render_for_unit,
     safe_next,
@@ -182,13 +183,11 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
 def _rows_html(request: HttpRequest, context: dict[str, Any]) -> SafeString:
     """The queue's rows (``<tbody>``), by the Jinja2 engine (``pintu.core.jinja``)."""
     names = ("rows", "more", "poll_url", "new_count", "can_work")
-    html = render_to_string(
+    return jinja_fragment(
+        request,
         "desk/staff/queue_rows.html",
         {"words": context["row_words"]} | {name: context[name] for name in names},
-        request,
-        using="jinja2",
     )
-    return mark_safe(html)  # noqa: S308 (escaped by the engine)
 
 
 @require_GET
