@@ -11,13 +11,13 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404
 
-from pintu.desk.models import Article, Contact, Step, Ticket, TicketEvent
+from pintu.desk.models import Article, Step, Ticket, TicketEvent
 from pintu.desk.selectors import (
     Row,
+    own_newest_ids,
     ticket_conversation,
     ticket_steps,
     tickets_visible_to,
@@ -96,37 +96,13 @@ def my_requests(*, viewer: Any, now: datetime, limit: int = 100) -> list[Row]:
     came from their e-mail address or number through another door. Two queries (their
     ids, then their rows), plus the calendar of each unit and year shown (for the SLA
     state)."""
-    ids = _newest_of(viewer, limit)
+    ids = own_newest_ids(viewer, limit)
     tickets = (
         Ticket.objects.filter(id__in=ids)
         .select_related("unit", "service_type")
         .order_by("-received_at", "-id")[:limit]
     )
     return with_sla(list(tickets), now)
-
-
-def _newest_of(viewer: Any, limit: int) -> list[int]:
-    """The ids of the viewer's ``limit`` newest requests as their own and as a contact's,
-    from a UNION ALL of two index scans (``ticket_requester_idx``, ``ticket_contact_idx``):
-    ``requester = me OR contact IN (mine)`` is one condition no index serves, which
-    PostgreSQL reads as a scan of every ticket (192 ms at 1,000,000 tickets).
-
-    The ids come first, and the contacts' part is planned on its own (PostgreSQL's
-    OFFSET 0): left to plan it with the order, PostgreSQL expects a person's addresses to
-    match at once and walks every ticket newest first to find them (0.8 s at 1,000,000
-    for someone with no such address)."""
-    tickets, contacts = Ticket._meta.db_table, Contact._meta.db_table
-    alone = " OFFSET 0" if connection.vendor == "postgresql" else ""
-    newest = "ORDER BY received_at DESC, id DESC LIMIT %s"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM (SELECT id FROM {tickets} WHERE requester_id = %s {newest}) mine "  # noqa: S608 (table names from the models)
-            f"UNION ALL SELECT id FROM (SELECT id FROM (SELECT id, received_at FROM {tickets} "
-            f"WHERE contact_id IN (SELECT id FROM {contacts} WHERE user_id = %s){alone}) every "
-            f"{newest}) theirs",
-            (viewer.pk, limit, viewer.pk, limit),
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
 def latest_public_article_id(ticket: Ticket) -> int:
