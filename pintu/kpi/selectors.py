@@ -3,6 +3,7 @@ and the volumes that the dashboards chart (counted in SQL)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -67,9 +68,9 @@ def volumes(unit: Unit, period: Period) -> Volumes:
         unit=unit, received_at__gte=start, received_at__lt=end, merged_into__isnull=True
     )
     # One grouped count gives the months, the service types and the doors.
-    months: dict[int, int] = {}
-    services: dict[str, int] = {}
-    doors: dict[str, int] = {}
+    months: Counter[int] = Counter()
+    services: Counter[str] = Counter()
+    doors: Counter[str] = Counter()
     for month, name, door, n in (
         tickets.annotate(month=month_of("received_at", unit, period))
         .values_list("month", "service_type__name", "door")
@@ -78,9 +79,9 @@ def volumes(unit: Unit, period: Period) -> Volumes:
         .values_list("month", "service_type__name", "door", "n")
     ):
         if month is not None:
-            months[int(month)] = months.get(int(month), 0) + n
-        services[name] = services.get(name, 0) + n
-        doors[door] = doors.get(door, 0) + n
+            months[int(month)] += n
+        services[name] += n
+        doors[door] += n
     by_service = sorted(services.items(), key=lambda item: (-item[1], item[0]))
     by_door = [
         (str(Door(door).label), n)
@@ -105,7 +106,7 @@ def volumes(unit: Unit, period: Period) -> Volumes:
         .values_list("service_type__name", "done", "rated", "avg")
     ]
     return Volumes(
-        by_month=months,
+        by_month=dict(months),
         by_service=by_service,
         by_door=by_door,
         total=totals["total"],

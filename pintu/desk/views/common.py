@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -76,6 +77,12 @@ def render_for_unit(
     """A page of ``unit``'s work, its moments in the unit's time zone."""
     with timezone.override(zone_for_unit(unit)):
         return render(request, template, context)
+
+
+def reference_url(name: str) -> str:
+    """The address of the URL ``name`` with ``%s`` where a ticket's reference goes:
+    reversed once for a page of rows rather than once a row."""
+    return reverse(name, args=["REFERENCE"]).replace("REFERENCE", "%s")
 
 
 def jinja_fragment(request: HttpRequest, template: str, context: dict[str, Any]) -> SafeString:

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pintu.desk import access, portal_selectors, promises, selectors, services
 from pintu.desk.models import DONE_STATUSES, Door, Status, Ticket
 from pintu.desk.portal_forms import RatingForm, ReplyForm, RequestForm
-from pintu.desk.views.common import STARS, jinja_fragment, render_for_unit
+from pintu.desk.views.common import STARS, jinja_fragment, reference_url, render_for_unit
 from pintu.org import selectors as org_selectors
 from pintu.org.hours import week_words
 from pintu.org.models import Unit
@@ -219,7 +219,7 @@ class RequestWords:
         }
         self.on_time = {state: str(words) for state, words in ON_TIME_WORDS.items()}
         self.statuses = {value: str(label) for value, label in Status.choices}
-        self.url = reverse("portal-ticket", args=["REFERENCE"]).replace("REFERENCE", "%s")
+        self.url = reference_url("portal-ticket")
 
     def entry(self, row: selectors.Row) -> RequestEntry:
         ticket = row.ticket

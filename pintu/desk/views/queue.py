@@ -37,6 +37,7 @@ from pintu.desk.views.common import (
     errors_text,
     jinja_fragment,
     js_words,
+    reference_url,
     render_for_unit,
     safe_next,
     signed_in,
@@ -129,7 +130,7 @@ class RowWords:
             score: render_to_string("desk/_stars.html", {"score": score, "stars": STARS})
             for score in STARS
         }
-        self.ticket_url = reverse("desk-ticket", args=["REFERENCE"]).replace("REFERENCE", "%s")
+        self.ticket_url = reference_url("desk-ticket")
 
     def row(self, row: selectors.Row, since: datetime) -> QueueRow:
         ticket = row.ticket
