@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db import InterfaceError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
 logger = logging.getLogger("pintu.reconnect")
 
@@ -18,6 +18,11 @@ T = TypeVar("T")
 # What a dropped or refused connection raises (psycopg: "terminating connection due to
 # administrator command", "connection refused", "the connection is closed").
 DISCONNECTED = (OperationalError, InterfaceError)
+# What a step waits out when its connection no longer answers, whatever the class: a
+# connection left with a command in progress (as a worker's was after a restart in CI)
+# fails its next transaction with a ProgrammingError ("can't change 'autocommit' now:
+# connection in transaction status ACTIVE"), not an OperationalError.
+CONNECTION_TROUBLE = DatabaseError
 # How long a step waits for the database before its error is let through.
 PATIENCE_SECONDS = 60.0
 
@@ -57,7 +62,7 @@ def reconnecting(step: Callable[[], T], *, what: str, patience: float = PATIENCE
     while True:
         try:
             return step()
-        except DISCONNECTED as error:
+        except CONNECTION_TROUBLE as error:
             if connection.in_atomic_block or time.monotonic() > deadline or not connection_lost():
                 raise
             logger.warning("database unavailable while %s (%s); reconnecting", what, error)

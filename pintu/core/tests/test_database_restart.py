@@ -16,17 +16,18 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, ProgrammingError, connection, transaction
 from django.test import Client
 
 from pintu.conftest import child_environment, free_port, require_peer, wait_for
+from pintu.core.management.commands.worker import Command as WorkerCommand
 from pintu.core.reconnect import connection_lost, reconnecting
 from pintu.desk.models import Article
 from pintu.doors.tests.graph_server import graph_api
@@ -209,3 +210,72 @@ def test_an_error_that_is_not_about_the_connection_is_not_waited_out() -> None:
     with pytest.raises(DatabaseError):
         reconnecting(missing_table, what="reading a table that is not there", patience=3600)
     assert not connection_lost()
+
+
+@pytest.fixture
+def leave_busy() -> Iterator[Callable[[], None]]:
+    """Leaves the connection as a restart can leave it to the client: a command sent
+    whose result is never read, so that libpq still counts it in progress (ACTIVE).
+    The connection is dropped after the test if it is still so."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a psycopg connection left busy: the suite runs on SQLite (CI: PostgreSQL)")
+
+    def leave() -> None:
+        connection.ensure_connection()
+        assert connection.connection is not None
+        connection.connection.pgconn.send_query(b"SELECT 1")
+
+    yield leave
+    if not connection.is_usable():
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_on_a_connection_left_busy_is_done_again_on_a_new_one(
+    sops: None, leave_busy: Callable[[], None]
+) -> None:
+    leave_busy()
+
+    def write() -> int:
+        with transaction.atomic():
+            return message_queue(
+                transport="email",
+                purpose=OutboxItem.Purpose.NOTIFICATION,
+                recipient="tamu@example.ac.id",
+                subject="Pemberitahuan",
+                body_text="Permintaan Anda sedang kami proses.",
+            ).pk
+
+    # On the busy connection the transaction cannot even begin, and the error is a
+    # ProgrammingError, not one of a refused or dropped connection.
+    with pytest.raises(ProgrammingError, match="transaction status ACTIVE"):
+        write()
+    assert connection_lost()
+    pk = reconnecting(write, what="queueing a mail", patience=30)
+    assert OutboxItem.objects.filter(pk=pk).count() == 1
+    assert not connection_lost()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_goes_on_after_its_connection_is_left_busy(
+    leave_busy: Callable[[], None],
+) -> None:
+    """The queue's loop meets the ProgrammingError of a connection left busy, as the
+    worker did in CI after a restart: it waits for a new connection and runs the loop
+    again instead of ending. The loop here stands in for django-tasks' and fails the way
+    the real one did; the connection, its error and the recovery are real."""
+
+    class Loop:
+        answered: list[bool] = []
+
+        def run(self) -> None:
+            if not self.answered:
+                leave_busy()
+                self.answered.append(False)
+                with transaction.atomic():
+                    pass
+            self.answered.append(connection.is_usable())
+
+    loop = Loop()
+    WorkerCommand()._run(loop, "test-worker")  # type: ignore[arg-type]
+    assert loop.answered == [False, True]

@@ -29,7 +29,12 @@ from pintu.core.heartbeat import (
 )
 from pintu.core.periodic import enqueue_due
 from pintu.core.reaper import tasks_reap, tasks_release
-from pintu.core.reconnect import DISCONNECTED, connection_lost, database_wait, reconnecting
+from pintu.core.reconnect import (
+    CONNECTION_TROUBLE,
+    connection_lost,
+    database_wait,
+    reconnecting,
+)
 
 logger = logging.getLogger("pintu.worker")
 
@@ -108,9 +113,9 @@ class Command(BaseCommand):
             try:
                 worker.run()
                 return
-            except DISCONNECTED as error:
+            except CONNECTION_TROUBLE as error:
                 if not connection_lost():
-                    raise  # not the connection: a missing table, a bug
+                    raise  # the connection answers: a missing table, a bug
                 logger.warning("the database went away (%s); waiting for it", error)
             # Patient: the supervisor or the operator sees the log, the work waits.
             database_wait(patience=float("inf"))
